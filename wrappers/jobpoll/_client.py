@@ -1,0 +1,379 @@
+"""What every vendor client shares: status, wait, watch and resume over the engine, closing,
+and the one-shot calls (submit, result) with their safe retries.
+
+A vendor module subclasses :class:`SyncClient` and :class:`AsyncClient`, hands them its
+:class:`~jobpoll._drive.Source` and HTTP channel, and adds its own submit/result methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random as _random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from types import TracebackType
+from typing import Any, ClassVar, Self, TypeVar
+
+import httpx
+
+from . import _config, _drive
+from ._core import Start, call_machine, wait_machine
+from ._errors import Error
+from ._http import transport_error
+from ._policy import PollPolicy
+from ._status import JobStatus
+from ._token import decode
+from ._transport import AsyncHttp, Request, SyncHttp
+
+T = TypeVar("T")
+
+OnUpdate = Callable[[JobStatus], object]
+
+
+class _Default:
+    """The type of :data:`DEFAULT`: "use the client's setting"."""
+
+    _instance: ClassVar[_Default | None] = None
+
+    def __new__(cls) -> _Default:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+DEFAULT = _Default()
+"""Marker: ``timeout=DEFAULT`` uses the client's timeout (``None`` means no deadline)."""
+
+TimeoutArg = float | None | _Default
+
+
+class _Common:
+    """Settings and id checks shared by the sync and async bases."""
+
+    vendor: ClassVar[str]
+    default_policy: ClassVar[PollPolicy] = PollPolicy()
+
+    _source: _drive.Source
+    _policy: PollPolicy
+    _timeout: float | None
+
+    def _setup(
+        self,
+        source: _drive.Source,
+        *,
+        policy: PollPolicy | None,
+        timeout: float | None,
+        random: Callable[[], float] | None,
+    ) -> None:
+        if policy is not None and not isinstance(policy, PollPolicy):
+            raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
+        self._source = source
+        self._policy = policy or self.default_policy
+        self._timeout = _config.timeout(timeout)
+        # Jitter only spreads polls out; it needs no cryptographic randomness.
+        self._random = random or _random.Random().random  # noqa: S311
+
+    @property
+    def policy(self) -> PollPolicy:
+        """The policy waits use unless given another."""
+        return self._policy
+
+    def check_job_id(self, job_id: object) -> str:
+        """The job id as the vendor's URL wants it; ValueError naming ``job_id`` if malformed."""
+        return _config.text_id(job_id)
+
+    def _plan(
+        self, job_id: object, timeout: TimeoutArg, policy: PollPolicy | None
+    ) -> tuple[str, float | None, PollPolicy]:
+        jid = self.check_job_id(job_id)
+        limit = self._timeout if isinstance(timeout, _Default) else _config.timeout(timeout)
+        if policy is not None and not isinstance(policy, PollPolicy):
+            raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
+        return jid, limit, policy or self._policy
+
+    def _resumed(self, token: str) -> tuple[str, float | None, Start]:
+        state = decode(token, vendor=self.vendor)
+        remaining = state.remaining()
+        return (
+            self.check_job_id(state.job_id),
+            None if remaining is None else remaining,
+            Start(attempts=state.attempts, next_delay=state.next_delay),
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._http_base()}>"
+
+    def _http_base(self) -> str:
+        raise NotImplementedError
+
+
+class SyncClient(_Common):
+    """Base of the sync vendor clients."""
+
+    def __init__(
+        self,
+        *,
+        http: SyncHttp,
+        source: _drive.Source,
+        policy: PollPolicy | None,
+        timeout: float | None,
+        clock: Callable[[], float] | None,
+        sleep: Callable[[float], object] | None,
+        random: Callable[[], float] | None,
+    ) -> None:
+        self._http = http
+        self._setup(source, policy=policy, timeout=timeout, random=random)
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or time.sleep
+
+    def _http_base(self) -> str:
+        return self._http.base_url
+
+    def status(self, job_id: str | int) -> JobStatus:
+        """One poll: the job's status now (no retries)."""
+        jid = self.check_job_id(job_id)
+        try:
+            response = self._http.send(
+                self._source.status_request(jid), self._policy.request_timeout
+            )
+            status, _ = self._source.interpret(jid, response)
+        except Error as err:
+            raise _tag(err, self.vendor, jid) from None
+        except httpx.TransportError as exc:
+            raise _tag(transport_error(exc), self.vendor, jid) from exc
+        return status
+
+    def watch(
+        self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
+    ) -> Iterator[JobStatus]:
+        """Yield the job's status each time its state or progress changes, the final one last.
+
+        Raises like :meth:`wait` when the job fails, is canceled, or the deadline comes first.
+        """
+        jid, limit, pol = self._plan(job_id, timeout, policy)
+        return self._run(jid, limit, pol, None)
+
+    def wait(
+        self,
+        job_id: str | int,
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> JobStatus:
+        """Poll until the job is done; return the final status or raise :class:`jobpoll.Error`."""
+        jid, limit, pol = self._plan(job_id, timeout, policy)
+        return self._finish(self._run(jid, limit, pol, None), on_update)
+
+    def resume(
+        self, token: str, *, policy: PollPolicy | None = None, on_update: OnUpdate | None = None
+    ) -> JobStatus:
+        """Carry on a wait from a resume token, with the time it had left."""
+        jid, limit, start = self._resumed(token)
+        return self._finish(self._run(jid, limit, policy or self._policy, start), on_update)
+
+    def _run(
+        self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
+    ) -> Iterator[JobStatus]:
+        machine = wait_machine(
+            self.vendor,
+            jid,
+            policy=policy,
+            now=self._clock(),
+            timeout=limit,
+            random=self._random,
+            start=start,
+        )
+        return _drive.run(
+            machine, self._source, jid, http=self._http, clock=self._clock, sleep=self._sleep
+        )
+
+    @staticmethod
+    def _finish(statuses: Iterator[JobStatus], on_update: OnUpdate | None) -> JobStatus:
+        last: JobStatus | None = None
+        for last in statuses:
+            if on_update is not None:
+                on_update(last)
+        assert last is not None, "a successful wait emits its final status"
+        return last
+
+    def _call(self, request: Request, parse: Callable[[Any], T], *, idempotent: bool) -> T:
+        machine = call_machine(self._policy, idempotent=idempotent, random=self._random)
+        return _drive.call(
+            machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
+        )
+
+    def close(self) -> None:
+        """Close the connections this client opened (not an ``http_client`` you passed in)."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(_Common):
+    """Base of the async vendor clients: the same methods as :class:`SyncClient`, awaited."""
+
+    def __init__(
+        self,
+        *,
+        http: AsyncHttp,
+        source: _drive.Source,
+        policy: PollPolicy | None,
+        timeout: float | None,
+        clock: Callable[[], float] | None,
+        sleep: Callable[[float], Awaitable[object]] | None,
+        random: Callable[[], float] | None,
+    ) -> None:
+        self._http = http
+        self._setup(source, policy=policy, timeout=timeout, random=random)
+        self._clock_fn = clock
+        self._sleep = sleep or asyncio.sleep
+
+    def _http_base(self) -> str:
+        return self._http.base_url
+
+    def _clock(self) -> float:
+        return self._clock_fn() if self._clock_fn else asyncio.get_running_loop().time()
+
+    async def status(self, job_id: str | int) -> JobStatus:
+        """One poll: the job's status now (no retries)."""
+        jid = self.check_job_id(job_id)
+        try:
+            response = await self._http.send(
+                self._source.status_request(jid), self._policy.request_timeout
+            )
+            status, _ = self._source.interpret(jid, response)
+        except Error as err:
+            raise _tag(err, self.vendor, jid) from None
+        except httpx.TransportError as exc:
+            raise _tag(transport_error(exc), self.vendor, jid) from exc
+        return status
+
+    def watch(
+        self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
+    ) -> AsyncIterator[JobStatus]:
+        """Yield the job's status each time its state or progress changes, the final one last."""
+        jid, limit, pol = self._plan(job_id, timeout, policy)
+        return self._run(jid, limit, pol, None, None)
+
+    async def wait(
+        self,
+        job_id: str | int,
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> JobStatus:
+        """Poll until the job is done; return the final status or raise :class:`jobpoll.Error`."""
+        jid, limit, pol = self._plan(job_id, timeout, policy)
+        return await self._finish(self._run(jid, limit, pol, None, None), on_update)
+
+    async def resume(
+        self, token: str, *, policy: PollPolicy | None = None, on_update: OnUpdate | None = None
+    ) -> JobStatus:
+        """Carry on a wait from a resume token, with the time it had left."""
+        jid, limit, start = self._resumed(token)
+        statuses = self._run(jid, limit, policy or self._policy, start, None)
+        return await self._finish(statuses, on_update)
+
+    def _run(
+        self,
+        jid: str,
+        limit: float | None,
+        policy: PollPolicy,
+        start: Start | None,
+        gate: _drive.Gate | None,
+    ) -> AsyncIterator[JobStatus]:
+        clock = self._clock
+
+        async def statuses() -> AsyncIterator[JobStatus]:
+            machine = wait_machine(
+                self.vendor,
+                jid,
+                policy=policy,
+                now=clock(),
+                timeout=limit,
+                random=self._random,
+                start=start,
+            )
+            async for status in _drive.arun(
+                machine,
+                self._source,
+                jid,
+                http=self._http,
+                clock=clock,
+                sleep=self._sleep,
+                gate=gate,
+            ):
+                yield status
+
+        return statuses()
+
+    async def _wait_gated(
+        self,
+        job_id: str | int,
+        *,
+        timeout: TimeoutArg,
+        policy: PollPolicy | None,
+        gate: _drive.Gate,
+    ) -> JobStatus:
+        """:meth:`wait` with every request passing ``gate`` (used by many-job waits)."""
+        jid, limit, pol = self._plan(job_id, timeout, policy)
+        return await self._finish(self._run(jid, limit, pol, None, gate), None)
+
+    @staticmethod
+    async def _finish(statuses: AsyncIterator[JobStatus], on_update: OnUpdate | None) -> JobStatus:
+        last: JobStatus | None = None
+        try:
+            async for last in statuses:
+                if on_update is not None:
+                    on_update(last)
+        finally:
+            await _aclose(statuses)
+        assert last is not None, "a successful wait emits its final status"
+        return last
+
+    async def _call(self, request: Request, parse: Callable[[Any], T], *, idempotent: bool) -> T:
+        machine = call_machine(self._policy, idempotent=idempotent, random=self._random)
+        return await _drive.acall(
+            machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
+        )
+
+    async def close(self) -> None:
+        """Close the connections this client opened (not an ``http_client`` you passed in)."""
+        await self._http.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+async def _aclose(iterator: AsyncIterator[JobStatus]) -> None:
+    aclose = getattr(iterator, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
+def _tag(err: Error, vendor: str, job_id: str) -> Error:
+    err.vendor = err.vendor or vendor
+    err.job_id = err.job_id or job_id
+    return err

@@ -1,0 +1,296 @@
+"""The poll state machine: every wait, sync or async, any vendor, runs this one generator.
+
+It never does I/O and never reads a clock. It yields commands — :class:`Poll` (send a status
+request with this timeout), :class:`Sleep` (for this long), :class:`Emit` (hand this status to
+the user) — and is sent back what happened: an :class:`Observation` after a ``Poll``, the
+current monotonic time after a ``Sleep`` or an ``Emit``. It returns the final status on
+success and raises a :class:`jobpoll.Error` otherwise. The drivers in ``_drive`` run it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._errors import Error, JobCanceled, JobFailed, RateLimited, WaitTimeout
+from ._policy import PollPolicy
+from ._status import JobState, JobStatus, PollStats
+
+if TYPE_CHECKING:
+    import httpx
+
+log = logging.getLogger("jobpoll")
+
+
+@attrs.frozen
+class Poll:
+    """Send one status request; ``timeout`` is already clamped to the deadline."""
+
+    timeout: float
+
+
+@attrs.frozen
+class Sleep:
+    """Sleep this many seconds; never past the deadline."""
+
+    seconds: float
+
+
+@attrs.frozen
+class Emit:
+    """Hand this status to the user (``watch`` yields it, ``wait`` calls ``on_update``)."""
+
+    status: JobStatus
+
+
+Command = Poll | Sleep | Emit
+
+
+@attrs.frozen
+class Observation:
+    """What one poll gave: a status (with the server's delay hint) or an error."""
+
+    now: float
+    status: JobStatus | None = None
+    error: Error | None = None
+    hint: float | None = None
+    response: httpx.Response | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class Start:
+    """Where a wait starts from: fresh (the defaults) or resumed from a token."""
+
+    attempts: int = 0
+    next_delay: float | None = None
+
+
+Machine = Generator[Command, "Observation | float", JobStatus]
+
+
+def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state machine it is
+    vendor: str,
+    job_id: str,
+    *,
+    policy: PollPolicy,
+    now: float,
+    timeout: float | None,
+    random: Callable[[], float],
+    start: Start | None = None,
+) -> Machine:
+    """The decisions of one wait. ``timeout`` is seconds from ``now``; None means no deadline."""
+    start = start or Start()
+    began = now
+    deadline = None if timeout is None else now + timeout
+    attempts = start.attempts
+    polls_here = 0
+    failures_in_row = 0
+    transient = 0
+    slept = 0.0
+    last_good: JobStatus | None = None
+    last_response: httpx.Response | None = None
+    emitted: tuple[JobState, float | None] | None = None
+    warned: set[str | None] = set()
+
+    def stats(next_delay: float | None) -> PollStats:
+        return PollStats(
+            attempts=attempts,
+            elapsed_s=now - began,
+            slept_s=slept,
+            transient_failures=transient,
+            next_delay_s=next_delay,
+            remaining_s=None if deadline is None else max(deadline - now, 0.0),
+        )
+
+    def timed_out(why: str) -> WaitTimeout:
+        seen = f"; last state {last_good.state.value}" if last_good else "; no status seen yet"
+        return WaitTimeout(
+            f"{vendor} job {job_id} is not finished: {why}{seen}. It may still finish: "
+            "wait again with a longer timeout, or resume from err.resume_token",
+            vendor=vendor,
+            job_id=job_id,
+            status=last_good,
+            response=last_response,
+        )
+
+    if timeout is not None and timeout <= 0:
+        raise timed_out("the deadline had passed before the first poll")
+    pending_delay = start.next_delay if start.attempts else None
+
+    while True:
+        request_timeout = policy.request_timeout
+        if deadline is not None:
+            request_timeout = min(request_timeout, max(deadline - now, 0.0))
+        reply = yield Poll(request_timeout)
+        assert isinstance(reply, Observation), "a Poll is answered with an Observation"
+        now = reply.now
+        last_response = reply.response or last_response
+        attempts += 1
+        polls_here += 1
+
+        if reply.error is not None:
+            err = reply.error
+            err.vendor = err.vendor or vendor
+            err.job_id = err.job_id or job_id
+            if err.status is None:
+                err.status = last_good
+            if err.response is None:
+                err.response = last_response
+            if not err.retryable:
+                raise err
+            failures_in_row += 1
+            transient += 1
+            if failures_in_row > policy.max_retries:
+                err.message = (
+                    f"{err.message} (gave up after {failures_in_row} failed polls in a row)"
+                )
+                raise err
+            hint = err.retry_after
+            log.warning(
+                "%s job %s: poll %d failed, will retry (%d/%d): %s",
+                vendor,
+                job_id,
+                attempts,
+                failures_in_row,
+                policy.max_retries,
+                err.message,
+            )
+            status: JobStatus | None = None
+        else:
+            assert reply.status is not None, "an Observation holds a status or an error"
+            failures_in_row = 0
+            status = reply.status
+            hint = reply.hint
+            if not status.recognized and status.vendor_status not in warned:
+                warned.add(status.vendor_status)
+                log.warning(
+                    "%s job %s: unknown status %r, treated as not finished",
+                    vendor,
+                    job_id,
+                    status.vendor_status,
+                )
+
+        if status is not None and status.done:
+            status = attrs.evolve(status, stats=stats(None))
+            log.debug(
+                "%s job %s: attempt %d: %s (done)", vendor, job_id, attempts, status.state.value
+            )
+            now = yield from _emit(status)
+            if status.state is JobState.SUCCEEDED:
+                return status
+            raise _terminal_error(status, last_response)
+
+        if policy.max_attempts is not None and attempts >= policy.max_attempts:
+            if status is not None:
+                last_good = attrs.evolve(status, stats=stats(None))
+            raise timed_out(f"no result after {attempts} polls (max_attempts)")
+
+        if pending_delay is not None and polls_here == 1 and hint is None:
+            delay = policy.clamp(pending_delay)  # carry the resumed backoff on
+        else:
+            delay = policy.next_delay(attempts, hint, random)
+        if deadline is not None:
+            # The next poll needs min_poll_time before the deadline; sleep only up to there.
+            room = deadline - now - policy.min_poll_time
+            if room <= 0:
+                if status is not None:
+                    last_good = attrs.evolve(status, stats=stats(None))
+                raise timed_out(f"the {timeout:g} s deadline came first")
+            delay = min(delay, room)
+
+        if status is not None:
+            status = attrs.evolve(status, stats=stats(delay))
+            last_good = status
+            log.debug(
+                "%s job %s: attempt %d: %s%s, next poll in %.3g s",
+                vendor,
+                job_id,
+                attempts,
+                status.state.value,
+                "" if status.progress is None else f" {status.progress:.0%}",
+                delay,
+            )
+            key = (status.state, status.progress)
+            if key != emitted:
+                emitted = key
+                now = yield from _emit(status)
+                if deadline is not None:
+                    delay = max(min(delay, deadline - now - policy.min_poll_time), 0.0)
+
+        if delay > 0:
+            before = now
+            woke = yield Sleep(delay)
+            assert isinstance(woke, float | int), "a Sleep is answered with the time"
+            now = float(woke)
+            slept += now - before
+
+
+def _emit(status: JobStatus) -> Generator[Command, Observation | float, float]:
+    reply = yield Emit(status)
+    assert isinstance(reply, float | int), "an Emit is answered with the time"
+    return float(reply)
+
+
+def _terminal_error(status: JobStatus, response: httpx.Response | None) -> Error:
+    kind = JobCanceled if status.state is JobState.CANCELED else JobFailed
+    what = "was canceled" if status.state is JobState.CANCELED else "failed"
+    reason = f": {status.detail}" if status.detail else ""
+    msg = f"{status.vendor} job {status.job_id} {what}{reason}"
+    if kind is JobFailed:
+        return JobFailed(
+            msg,
+            errors=list(status.errors),
+            vendor=status.vendor,
+            job_id=status.job_id,
+            status=status,
+            response=response,
+        )
+    return JobCanceled(
+        msg, vendor=status.vendor, job_id=status.job_id, status=status, response=response
+    )
+
+
+@attrs.frozen
+class Attempt:
+    """What one try of a one-shot call gave: the parsed value, or an error."""
+
+    now: float
+    value: object = None
+    error: Error | None = None
+
+
+CallMachine = Generator["Poll | Sleep", "Attempt | float", object]
+
+
+def call_machine(
+    policy: PollPolicy, *, idempotent: bool, random: Callable[[], float]
+) -> CallMachine:
+    """The decisions of a one-shot call (submit, result, list): retry what is safe to retry.
+
+    A read is retried on every transient failure. A write is retried only when the server
+    cannot have acted on it: a rate-limit answer, or a connection that was never made.
+    """
+    failures = 0
+    while True:
+        reply = yield Poll(policy.request_timeout)
+        assert isinstance(reply, Attempt), "a Poll is answered with an Attempt"
+        if reply.error is None:
+            return reply.value
+        err = reply.error
+        safe = idempotent or isinstance(err, RateLimited) or getattr(err, "unsent", False)
+        if not (err.retryable and safe) or failures >= policy.max_retries:
+            if failures:
+                err.message = f"{err.message} (after {failures + 1} tries)"
+            raise err
+        failures += 1
+        log.warning(
+            "%s: request failed, retry %d/%d: %s",
+            err.vendor,
+            failures,
+            policy.max_retries,
+            err.message,
+        )
+        yield Sleep(policy.next_delay(failures, err.retry_after, random))

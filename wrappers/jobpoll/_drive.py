@@ -1,0 +1,214 @@
+"""Run the state machine of ``_core``: a sync driver and an async driver.
+
+Each does only what the machine asks — send a request, sleep, hand a status out — and reports
+back what happened. Interpreting a response belongs to the vendor's source, deciding what
+comes next to the machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from typing import Protocol, TypeVar, cast
+
+import httpx
+
+from ._core import Attempt, CallMachine, Emit, Machine, Observation, Poll, Sleep
+from ._errors import Error
+from ._http import transport_error
+from ._status import JobStatus
+from ._transport import AsyncHttp, Request, SyncHttp
+
+T = TypeVar("T")
+
+
+class Source(Protocol):
+    """What a vendor plugs into the engine: how to ask for one status, and how to read it.
+
+    Both are pure; the drivers send the request over the client's :mod:`_transport`.
+    """
+
+    vendor: str
+
+    def status_request(self, job_id: str) -> Request:
+        """The status request for ``job_id``, as ``build_request`` keyword arguments."""
+        ...
+
+    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
+        """The status in ``response`` and the server's delay hint; raises jobpoll errors."""
+        ...
+
+
+Gate = Callable[[str], contextlib.AbstractAsyncContextManager[object]]
+"""Wraps each async request of a vendor (concurrency caps and rate limits of many-job waits)."""
+
+
+def _settle(source: Source, job_id: str, response: httpx.Response, now: float) -> Observation:
+    try:
+        status, hint = source.interpret(job_id, response)
+    except Error as err:
+        err.response = err.response or response
+        return Observation(now, error=err, response=response)
+    return Observation(now, status=status, hint=hint, response=response)
+
+
+def _note(exc: BaseException, source: Source, job_id: str) -> None:
+    exc.add_note(f"jobpoll: this interrupted the wait for {source.vendor} job {job_id}")
+
+
+def run(
+    machine: Machine,
+    source: Source,
+    job_id: str,
+    *,
+    http: SyncHttp,
+    clock: Callable[[], float],
+    sleep: Callable[[float], object],
+) -> Generator[JobStatus, None, JobStatus]:
+    """Drive ``machine`` synchronously; yields each emitted status, returns the final one."""
+    try:
+        command = next(machine)
+        while True:
+            reply: Observation | float
+            if isinstance(command, Poll):
+                try:
+                    response = http.send(source.status_request(job_id), command.timeout)
+                except httpx.TransportError as exc:
+                    reply = Observation(clock(), error=transport_error(exc))
+                except Error as err:
+                    reply = Observation(clock(), error=err)
+                else:
+                    reply = _settle(source, job_id, response, clock())
+            elif isinstance(command, Sleep):
+                sleep(command.seconds)
+                reply = clock()
+            else:
+                assert isinstance(command, Emit)
+                yield command.status
+                reply = clock()
+            command = machine.send(reply)
+    except StopIteration as stop:
+        final: JobStatus = stop.value
+        return final
+    except KeyboardInterrupt as exc:
+        _note(exc, source, job_id)
+        raise
+    finally:
+        machine.close()
+
+
+async def arun(
+    machine: Machine,
+    source: Source,
+    job_id: str,
+    *,
+    http: AsyncHttp,
+    clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[object]],
+    gate: Gate | None = None,
+) -> AsyncIterator[JobStatus]:
+    """Drive ``machine`` on the event loop; yields each emitted status, the final one last."""
+    try:
+        command = next(machine)
+        while True:
+            reply: Observation | float
+            if isinstance(command, Poll):
+                try:
+                    request = source.status_request(job_id)
+                    if gate is None:
+                        response = await http.send(request, command.timeout)
+                    else:
+                        async with gate(source.vendor):
+                            response = await http.send(request, command.timeout)
+                except httpx.TransportError as exc:
+                    reply = Observation(clock(), error=transport_error(exc))
+                except Error as err:
+                    reply = Observation(clock(), error=err)
+                else:
+                    reply = _settle(source, job_id, response, clock())
+            elif isinstance(command, Sleep):
+                await sleep(command.seconds)
+                reply = clock()
+            else:
+                assert isinstance(command, Emit)
+                yield command.status
+                reply = clock()
+            command = machine.send(reply)
+    except StopIteration:
+        return
+    except asyncio.CancelledError as exc:
+        _note(exc, source, job_id)
+        raise
+    finally:
+        machine.close()
+
+
+Parse = Callable[[httpx.Response], T]
+
+
+def call(
+    machine: CallMachine,
+    http: SyncHttp,
+    request: Request,
+    parse: Parse[T],
+    *,
+    clock: Callable[[], float],
+    sleep: Callable[[float], object],
+) -> T:
+    """Drive a one-shot call synchronously; returns what ``parse`` made of the response."""
+    try:
+        command = next(machine)
+        while True:
+            reply: Attempt | float
+            if isinstance(command, Poll):
+                try:
+                    reply = Attempt(clock(), value=parse(http.send(request, command.timeout)))
+                except httpx.TransportError as exc:
+                    reply = Attempt(clock(), error=_vendored(transport_error(exc), http.vendor))
+                except Error as err:
+                    reply = Attempt(clock(), error=_vendored(err, http.vendor))
+            else:
+                sleep(command.seconds)
+                reply = clock()
+            command = machine.send(reply)
+    except StopIteration as stop:
+        return cast(T, stop.value)
+    finally:
+        machine.close()
+
+
+async def acall(
+    machine: CallMachine,
+    http: AsyncHttp,
+    request: Request,
+    parse: Parse[T],
+    *,
+    clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[object]],
+) -> T:
+    """Drive a one-shot call on the event loop; returns what ``parse`` made of the response."""
+    try:
+        command = next(machine)
+        while True:
+            reply: Attempt | float
+            if isinstance(command, Poll):
+                try:
+                    reply = Attempt(clock(), value=parse(await http.send(request, command.timeout)))
+                except httpx.TransportError as exc:
+                    reply = Attempt(clock(), error=_vendored(transport_error(exc), http.vendor))
+                except Error as err:
+                    reply = Attempt(clock(), error=_vendored(err, http.vendor))
+            else:
+                await sleep(command.seconds)
+                reply = clock()
+            command = machine.send(reply)
+    except StopIteration as stop:
+        return cast(T, stop.value)
+    finally:
+        machine.close()
+
+
+def _vendored(err: Error, vendor: str) -> Error:
+    err.vendor = err.vendor or vendor
+    return err

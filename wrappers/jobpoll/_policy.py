@@ -1,0 +1,93 @@
+"""How long to wait between polls: :class:`PollPolicy` and its pure delay arithmetic."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+
+def _finite_nonneg(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{attribute.name} must be a number of seconds, got {type(value).__name__}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{attribute.name} must be a finite number >= 0, got {value!r}")
+
+
+def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    _finite_nonneg(_, attribute, value)
+    if value == 0:
+        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
+
+
+def _opt_count(_: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{attribute.name} must be a whole number >= 1 or None, got {value!r}")
+
+
+def _count(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{attribute.name} must be a whole number >= 0, got {value!r}")
+
+
+@attrs.frozen
+class PollPolicy:
+    """When to poll. All times are seconds; every instance is validated and immutable.
+
+    The n-th delay is ``initial_delay * multiplier ** (n - 1)``, spread by ``±jitter`` (a
+    fraction) and kept between ``min_delay`` and ``max_delay``. A server's ``Retry-After``
+    replaces the computed delay (still kept within the bounds) unless ``honor_retry_after``
+    is False.
+    """
+
+    initial_delay: float = attrs.field(default=1.0, validator=_finite_nonneg)
+    multiplier: float = attrs.field(default=1.2, validator=_finite_nonneg)
+    max_delay: float = attrs.field(default=30.0, validator=_positive)
+    min_delay: float = attrs.field(default=0.5, validator=_finite_nonneg)
+    jitter: float = attrs.field(default=0.2, validator=_finite_nonneg)
+    max_attempts: int | None = attrs.field(default=None, validator=_opt_count)
+    """Give up (``WaitTimeout``) after this many status requests; None: no bound."""
+    max_retries: int = attrs.field(default=5, validator=_count)
+    """Failed polls retried in a row before the error is raised."""
+    request_timeout: float = attrs.field(default=30.0, validator=_positive)
+    """Timeout of one status request; always clamped to the time left before the deadline."""
+    min_poll_time: float = attrs.field(default=1.0, validator=_positive)
+    """The least time left worth starting one more poll with; below it the wait times out."""
+    honor_retry_after: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        if self.multiplier < 1:
+            raise ValueError(f"multiplier must be >= 1, got {self.multiplier!r}")
+        if self.jitter >= 1:
+            raise ValueError(f"jitter must be a fraction below 1, got {self.jitter!r}")
+        if self.min_delay > self.max_delay:
+            raise ValueError(
+                f"min_delay ({self.min_delay!r}) must not exceed max_delay ({self.max_delay!r})"
+            )
+
+    def replace(self, **changes: Any) -> PollPolicy:
+        """A copy with some fields changed (validated like a new policy)."""
+        return attrs.evolve(self, **changes)
+
+    def clamp(self, seconds: float) -> float:
+        """``seconds`` kept within ``[min_delay, max_delay]``."""
+        return min(max(seconds, self.min_delay), self.max_delay)
+
+    def backoff(self, attempt: int, random: Callable[[], float]) -> float:
+        """The delay after the ``attempt``-th poll (1-based), jittered by ``random()`` in [0, 1)."""
+        exponent = max(attempt - 1, 0)
+        # Past this exponent the base is above any sane max_delay; avoid float overflow.
+        base = self.max_delay if exponent > 1000 else self.initial_delay * self.multiplier**exponent
+        base = min(base, self.max_delay)
+        spread = 1.0 + self.jitter * (2.0 * random() - 1.0)
+        return self.clamp(base * spread)
+
+    def next_delay(self, attempt: int, hint: float | None, random: Callable[[], float]) -> float:
+        """The next delay: the server's hint when there is one and it is honoured, else backoff."""
+        if hint is not None and self.honor_retry_after:
+            return self.clamp(hint)
+        return self.backoff(attempt, random)

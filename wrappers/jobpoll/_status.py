@@ -1,0 +1,86 @@
+"""The vendor-neutral view of a job: :class:`JobState` and :class:`JobStatus`."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+
+class JobState(enum.Enum):
+    """Where a job is in its life. ``SUCCEEDED``, ``FAILED`` and ``CANCELED`` are terminal."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+    @property
+    def terminal(self) -> bool:
+        """True once the job will not change any more."""
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset({JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELED})
+
+
+@attrs.frozen
+class PollStats:
+    """What a wait has spent so far; carried by every :class:`JobStatus` it produces."""
+
+    attempts: int = 0
+    """Status requests sent, failed ones included."""
+    elapsed_s: float = 0.0
+    """Time since the wait started, on the wait's monotonic clock."""
+    slept_s: float = 0.0
+    """Of that, time spent sleeping between polls."""
+    transient_failures: int = 0
+    """Failed polls that were retried (429, 5xx, connection errors, garbled bodies)."""
+    next_delay_s: float | None = None
+    """The sleep planned before the next poll (None once the job is done)."""
+    remaining_s: float | None = None
+    """Time left before the deadline when this status was seen (None: no deadline)."""
+
+
+def _check_progress(
+    _: object, attribute: attrs.Attribute[float | None], value: float | None
+) -> None:
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise ValueError(f"{attribute.name} must be between 0 and 1, got {value!r}")
+
+
+@attrs.frozen
+class JobStatus:
+    """One observation of a job, in vendor-neutral terms.
+
+    ``response`` is the vendor's own typed object (a generated model, or an AlphaSMS attrs
+    model); ``vendor_status`` is the vendor's raw status word, kept so that a value the vendor
+    added after this release is still visible (``recognized`` is then False).
+    """
+
+    vendor: str
+    job_id: str
+    state: JobState
+    progress: float | None = attrs.field(default=None, validator=_check_progress)
+    detail: str | None = None
+    vendor_status: str | None = None
+    recognized: bool = True
+    errors: tuple[str, ...] = ()
+    """The vendor's reasons for a failure, one line each."""
+    warnings: tuple[str, ...] = ()
+    """Warnings the vendor attached to an otherwise successful job."""
+    response: Any = attrs.field(default=None, repr=False, eq=False)
+    stats: PollStats = attrs.field(factory=PollStats, eq=False)
+
+    @property
+    def done(self) -> bool:
+        """True when the job reached a terminal state."""
+        return self.state.terminal
+
+    def resume_token(self) -> str:
+        """A token that resumes this wait in another process (``client.resume(token)``)."""
+        from ._token import token_for
+
+        return token_for(self)

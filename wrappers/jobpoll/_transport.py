@@ -1,0 +1,109 @@
+"""The HTTP side of a client: one httpx client, its auth headers, and the send path.
+
+Vendors describe a request as the keyword arguments of ``httpx.Client.build_request`` (the
+generated clients' ``_get_kwargs`` produce exactly that); this module adds the base URL, the
+credentials and the timeout, sends it with the size cap of ``_http``, and turns transport
+failures into :class:`jobpoll.TransportError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from . import _http
+from ._errors import ClientClosed
+
+Request = Mapping[str, Any]
+"""``build_request`` keyword arguments: method, url (relative), params, json/content, headers."""
+
+USER_AGENT = "jobpoll (+https://pypi.org/project/jobpoll/)"
+
+
+class _Base:
+    def __init__(
+        self,
+        *,
+        vendor: str,
+        base_url: str,
+        headers: Mapping[str, str],
+        secrets: tuple[str, ...],
+    ) -> None:
+        self.vendor = vendor
+        self.base_url = base_url
+        self._headers = {"User-Agent": USER_AGENT, **headers}
+        self.secrets = secrets
+        self.closed = False
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.vendor} {self.base_url}>"
+
+    def set_header(self, name: str, value: str) -> None:
+        """Change a header sent with every request (a token obtained after construction)."""
+        self._headers[name] = value
+
+    def build(
+        self, client: httpx.Client | httpx.AsyncClient, request: Request, timeout: float
+    ) -> httpx.Request:
+        if self.closed:
+            raise ClientClosed(f"this {self.vendor} client is closed; create a new one")
+        kwargs = dict(request)
+        headers = {**self._headers, **kwargs.pop("headers", {})}
+        url = self.base_url + kwargs.pop("url")
+        return client.build_request(url=url, headers=headers, timeout=timeout, **kwargs)
+
+
+class SyncHttp(_Base):
+    """A vendor's sync HTTP channel."""
+
+    def __init__(
+        self,
+        *,
+        vendor: str,
+        base_url: str,
+        headers: Mapping[str, str],
+        secrets: tuple[str, ...] = (),
+        client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(vendor=vendor, base_url=base_url, headers=headers, secrets=secrets)
+        self._owned = client is None
+        self.client = client or httpx.Client(transport=transport, follow_redirects=False)
+
+    def send(self, request: Request, timeout: float) -> httpx.Response:
+        """Send and return the response with its body read (never more than the size cap)."""
+        return _http.send(self.client, self.build(self.client, request, timeout))
+
+    def close(self) -> None:
+        if not self.closed and self._owned:
+            self.client.close()
+        self.closed = True
+
+
+class AsyncHttp(_Base):
+    """A vendor's async HTTP channel."""
+
+    def __init__(
+        self,
+        *,
+        vendor: str,
+        base_url: str,
+        headers: Mapping[str, str],
+        secrets: tuple[str, ...] = (),
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(vendor=vendor, base_url=base_url, headers=headers, secrets=secrets)
+        self._owned = client is None
+        self.client = client or httpx.AsyncClient(transport=transport, follow_redirects=False)
+
+    async def send(self, request: Request, timeout: float) -> httpx.Response:
+        """Send and return the response with its body read (never more than the size cap)."""
+        return await _http.asend(self.client, self.build(self.client, request, timeout))
+
+    async def close(self) -> None:
+        if not self.closed and self._owned:
+            await self.client.aclose()
+        self.closed = True
