@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import os
 import shutil
 import subprocess
 import sys
@@ -59,7 +60,9 @@ def build(out: Path, spec_dir: Path) -> None:
             str(target),
             "--fail-on-warning",
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        # The post-hooks run the first ruff on PATH: make it the venv's pinned one.
+        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
         if (
             proc.returncode != 0
             or "Warning" in proc.stdout

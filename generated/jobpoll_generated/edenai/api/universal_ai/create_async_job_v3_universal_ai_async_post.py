@@ -1,0 +1,178 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
+from ...models.universal_ai_async_request import UniversalAIAsyncRequest
+from ...models.universal_ai_async_response import UniversalAIAsyncResponse
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: UniversalAIAsyncRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v3/universal-ai/async",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> HTTPValidationError | UniversalAIAsyncResponse | None:
+    if response.status_code == 202:
+        response_202 = UniversalAIAsyncResponse.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[HTTPValidationError | UniversalAIAsyncResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: UniversalAIAsyncRequest,
+) -> Response[HTTPValidationError | UniversalAIAsyncResponse]:
+    """Create Async Job
+
+     Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
+    webhook at webhook_receiver.
+
+    Args:
+        body (UniversalAIAsyncRequest): Body of an async universal-ai job.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | UniversalAIAsyncResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: UniversalAIAsyncRequest,
+) -> HTTPValidationError | UniversalAIAsyncResponse | None:
+    """Create Async Job
+
+     Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
+    webhook at webhook_receiver.
+
+    Args:
+        body (UniversalAIAsyncRequest): Body of an async universal-ai job.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | UniversalAIAsyncResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: UniversalAIAsyncRequest,
+) -> Response[HTTPValidationError | UniversalAIAsyncResponse]:
+    """Create Async Job
+
+     Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
+    webhook at webhook_receiver.
+
+    Args:
+        body (UniversalAIAsyncRequest): Body of an async universal-ai job.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | UniversalAIAsyncResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: UniversalAIAsyncRequest,
+) -> HTTPValidationError | UniversalAIAsyncResponse | None:
+    """Create Async Job
+
+     Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
+    webhook at webhook_receiver.
+
+    Args:
+        body (UniversalAIAsyncRequest): Body of an async universal-ai job.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | UniversalAIAsyncResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

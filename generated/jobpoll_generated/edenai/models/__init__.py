@@ -1,0 +1,25 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .http_validation_error import HTTPValidationError
+from .universal_ai_async_request import UniversalAIAsyncRequest
+from .universal_ai_async_request_input import UniversalAIAsyncRequestInput
+from .universal_ai_async_request_provider_params import (
+    UniversalAIAsyncRequestProviderParams,
+)
+from .universal_ai_async_request_user_webhook_parameters import (
+    UniversalAIAsyncRequestUserWebhookParameters,
+)
+from .universal_ai_async_response import UniversalAIAsyncResponse
+from .universal_ai_async_response_error_type_0 import UniversalAIAsyncResponseErrorType0
+from .validation_error import ValidationError
+
+__all__ = (
+    "HTTPValidationError",
+    "UniversalAIAsyncRequest",
+    "UniversalAIAsyncRequestInput",
+    "UniversalAIAsyncRequestProviderParams",
+    "UniversalAIAsyncRequestUserWebhookParameters",
+    "UniversalAIAsyncResponse",
+    "UniversalAIAsyncResponseErrorType0",
+    "ValidationError",
+)
