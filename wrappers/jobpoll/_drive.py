@@ -16,7 +16,7 @@ import httpx
 
 from ._core import Attempt, CallMachine, Emit, Machine, Observation, Poll, Sleep
 from ._errors import Error
-from ._http import transport_error
+from ._http import malformed, redact, transport_error
 from ._status import JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
 
@@ -44,12 +44,21 @@ Gate = Callable[[str], contextlib.AbstractAsyncContextManager[object]]
 """Wraps each async request of a vendor (concurrency caps and rate limits of many-job waits)."""
 
 
-def _settle(source: Source, job_id: str, response: httpx.Response, now: float) -> Observation:
+def _settle(
+    source: Source, job_id: str, response: httpx.Response, now: float, secrets: tuple[str, ...]
+) -> Observation:
     try:
         status, hint = source.interpret(job_id, response)
     except Error as err:
         err.response = err.response or response
+        err.message = redact(err.message, secrets)
         return Observation(now, error=err, response=response)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        # A vendor reader should only raise jobpoll errors; if one slips, the body was
+        # not what we expected, and that is a malformed response, never a crash.
+        problem = f"{type(exc).__name__} while reading it"
+        bad = malformed(response, f"{source.vendor} job {job_id}", problem, secrets)
+        return Observation(now, error=bad, response=response)
     return Observation(now, status=status, hint=hint, response=response)
 
 
@@ -79,7 +88,7 @@ def run(
                 except Error as err:
                     reply = Observation(clock(), error=err)
                 else:
-                    reply = _settle(source, job_id, response, clock())
+                    reply = _settle(source, job_id, response, clock(), http.secrets)
             elif isinstance(command, Sleep):
                 sleep(command.seconds)
                 reply = clock()
@@ -126,7 +135,7 @@ async def arun(
                 except Error as err:
                     reply = Observation(clock(), error=err)
                 else:
-                    reply = _settle(source, job_id, response, clock())
+                    reply = _settle(source, job_id, response, clock(), http.secrets)
             elif isinstance(command, Sleep):
                 await sleep(command.seconds)
                 reply = clock()

@@ -120,9 +120,9 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 def excerpt(response: httpx.Response, secrets: Iterable[str] = ()) -> str:
     """A short one-line excerpt of the body, for error messages; secrets removed."""
-    raw = response.content[: _EXCERPT * 4].decode("utf-8", errors="replace")
-    text = re.sub(r"\s+", " ", raw).strip()
-    text = redact(text, secrets)
+    # Redact before cutting: a cut could leave half a secret that no longer matches.
+    raw = response.content[:65536].decode("utf-8", errors="replace")
+    text = re.sub(r"\s+", " ", redact(raw, secrets)).strip()
     return text if len(text) <= _EXCERPT else text[: _EXCERPT - 1] + "…"
 
 
@@ -164,7 +164,7 @@ def check(response: httpx.Response, *, what: str, secrets: Iterable[str] = ()) -
     )
 
 
-def parse_json(response: httpx.Response, *, what: str) -> Any:
+def parse_json(response: httpx.Response, *, what: str, secrets: Iterable[str] = ()) -> Any:
     """The body as JSON, or a retryable :class:`MalformedResponse`."""
     try:
         return json.loads(response.content)
@@ -173,18 +173,20 @@ def parse_json(response: httpx.Response, *, what: str) -> Any:
         raise MalformedResponse(
             f"{what}: HTTP {response.status_code} with {kind} ({type(exc).__name__})",
             status_code=response.status_code,
-            body_excerpt=excerpt(response),
+            body_excerpt=excerpt(response, secrets),
             retryable=True,
             response=response,
         ) from None
 
 
-def malformed(response: httpx.Response, what: str, problem: str) -> MalformedResponse:
+def malformed(
+    response: httpx.Response, what: str, problem: str, secrets: Iterable[str] = ()
+) -> MalformedResponse:
     """A retryable error for a body that parsed but does not have the documented shape."""
     return MalformedResponse(
         f"{what}: the response does not have the documented shape ({problem})",
         status_code=response.status_code,
-        body_excerpt=excerpt(response),
+        body_excerpt=excerpt(response, secrets),
         retryable=True,
         response=response,
     )

@@ -67,14 +67,17 @@ class SyncHttp(_Base):
         secrets: tuple[str, ...] = (),
         client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
+        max_body: int = _http.MAX_BODY_BYTES,
     ) -> None:
         super().__init__(vendor=vendor, base_url=base_url, headers=headers, secrets=secrets)
+        self.max_body = max_body
         self._owned = client is None
         self.client = client or httpx.Client(transport=transport, follow_redirects=False)
 
     def send(self, request: Request, timeout: float) -> httpx.Response:
         """Send and return the response with its body read (never more than the size cap)."""
-        return _http.send(self.client, self.build(self.client, request, timeout))
+        request_ = self.build(self.client, request, timeout)
+        return _http.send(self.client, request_, self.max_body)
 
     def close(self) -> None:
         if not self.closed and self._owned:
@@ -94,14 +97,17 @@ class AsyncHttp(_Base):
         secrets: tuple[str, ...] = (),
         client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_body: int = _http.MAX_BODY_BYTES,
     ) -> None:
         super().__init__(vendor=vendor, base_url=base_url, headers=headers, secrets=secrets)
+        self.max_body = max_body
         self._owned = client is None
         self.client = client or httpx.AsyncClient(transport=transport, follow_redirects=False)
 
     async def send(self, request: Request, timeout: float) -> httpx.Response:
         """Send and return the response with its body read (never more than the size cap)."""
-        return await _http.asend(self.client, self.build(self.client, request, timeout))
+        request_ = self.build(self.client, request, timeout)
+        return await _http.asend(self.client, request_, self.max_body)
 
     async def close(self) -> None:
         if not self.closed and self._owned:

@@ -1,0 +1,100 @@
+"""Resume tokens: round trip, refusal of foreign or tampered tokens, resuming in a new client."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+import jobpoll
+from jobpoll._token import ResumeState, decode, encode
+
+from ._toy import Clock, Script, Toy, ok
+
+
+def test_round_trip():
+    state = ResumeState(vendor="toy", job_id="j1", attempts=4, next_delay=2.5, deadline_at=1e9)
+    assert decode(encode(state)) == state
+    assert jobpoll.parse_token(encode(state), vendor="toy") == state
+
+
+def test_token_is_compact_versioned_json_without_secrets():
+    token = encode(ResumeState("toy", "j1", 1, None, None))
+    prefix, payload, _ = token.split(".")
+    assert prefix == "jobpoll1"
+    body = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    assert body == {"v": 1, "vendor": "toy", "job": "j1", "attempts": 1, "next": None, "deadline": None}
+    assert len(token) < 200
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda t: t[:-1] + ("0" if t[-1] != "0" else "1"),
+    lambda t: t.replace("jobpoll1", "jobpoll9"),
+    lambda t: "garbage",
+    lambda t: "",
+    lambda t: t + ".extra",
+    lambda t: "x" * 10_000,
+])
+def test_mangled_tokens_are_refused(mangle):
+    token = encode(ResumeState("toy", "j1", 1, None, None))
+    with pytest.raises(jobpoll.InvalidToken, match="invalid resume token"):
+        decode(mangle(token))
+
+
+def test_edited_payload_is_refused():
+    token = encode(ResumeState("toy", "j1", 1, None, None))
+    prefix, _, check = token.split(".")
+    forged = base64.urlsafe_b64encode(json.dumps({"v": 1, "vendor": "toy", "job": "other", "attempts": 0,
+                                                  "next": None, "deadline": None}).encode()).decode()
+    with pytest.raises(jobpoll.InvalidToken, match="altered"):
+        decode(f"{prefix}.{forged}.{check}")
+
+
+def test_foreign_vendor_and_foreign_key_are_refused():
+    token = encode(ResumeState("veza", "j1", 1, None, None))
+    with pytest.raises(jobpoll.InvalidToken, match="for veza, not toy"):
+        decode(token, vendor="toy")
+    signed = encode(ResumeState("toy", "j1", 1, None, None), key=b"k1")
+    assert decode(signed, key=b"k1").job_id == "j1"
+    with pytest.raises(jobpoll.InvalidToken):
+        decode(signed)
+
+
+def test_token_is_not_an_error_for_non_strings():
+    with pytest.raises(jobpoll.InvalidToken):
+        decode(123)  # type: ignore[arg-type]
+
+
+def test_wait_times_out_then_resumes_in_another_client_with_the_remaining_budget(monkeypatch):
+    import jobpoll._token as tok
+
+    wall = [1000.0]
+    monkeypatch.setattr(tok.time, "time", lambda: wall[0])
+    policy = jobpoll.PollPolicy(initial_delay=2, multiplier=2, jitter=0, max_delay=8, max_attempts=3)
+    clock = Clock()
+    with pytest.raises(jobpoll.WaitTimeout) as info:
+        Toy(Script([ok("running")]), clock, policy=policy).wait("j7", timeout=100)
+    token = info.value.resume_token
+    assert token is not None
+    state = decode(token)
+    assert (state.job_id, state.attempts) == ("j7", 3)
+    assert state.deadline_at == pytest.approx(1000 + 100 - clock.t)
+
+    wall[0] += 10  # the other process starts ten seconds later
+    clock2 = Clock()
+    script2 = Script([ok("running"), ok("done")])
+    final = Toy(script2, clock2, policy=policy.replace(max_attempts=None)).resume(token)
+    assert final.done and final.stats.attempts == 5  # carried on counting
+    assert clock2.sleeps[0] == 8.0  # the backoff carried on too (clamped to max_delay)
+
+
+def test_resume_with_an_expired_budget_times_out_without_polling(monkeypatch):
+    import jobpoll._token as tok
+
+    monkeypatch.setattr(tok.time, "time", lambda: 5000.0)
+    token = encode(ResumeState("toy", "j1", 2, 1.0, 4000.0))
+    script = Script([ok("done")])
+    with pytest.raises(jobpoll.WaitTimeout):
+        Toy(script, Clock()).resume(token)
+    assert script.requests == []

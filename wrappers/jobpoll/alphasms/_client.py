@@ -1,0 +1,342 @@
+"""AlphaSMS: send SMS batches asynchronously and poll the job, over the XML API.
+
+The one vendor without an OpenAPI spec: requests and responses are the pure functions of
+:mod:`._xml`; this module wires them to the engine in the four parts every vendor module has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, ClassVar, Final
+
+import httpx
+
+from .. import _config, _http
+from .._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg
+from .._config import DEFAULT_TIMEOUT, Secret
+from .._errors import Error, JobNotFound, MalformedResponse
+from .._policy import PollPolicy
+from .._status import JobState, JobStatus
+from .._transport import AsyncHttp, Request, SyncHttp
+from . import _xml
+from ._models import JobProgress, Message, MessageStatus
+
+# --- 1. Facts ---------------------------------------------------------------------------------
+
+VENDOR: Final = "alphasms"
+DEFAULT_URL: Final = "https://alphasms.net"
+"""Also served as https://alphasms.ua, https://portal.interconnect.solutions,
+https://blackbox.business: pass one of those as ``base_url`` for that brand."""
+ENV_URL: Final = "ALPHASMS_URL"
+ENV_KEY: Final = "ALPHASMS_API_KEY"
+PATH: Final = "/api/xml.php"
+HEADERS: Final = {"Content-Type": "text/xml; charset=utf-8"}
+
+DEFAULT_POLICY: Final = PollPolicy(
+    initial_delay=5.0, multiplier=1.5, min_delay=3.0, max_delay=60.0, jitter=0.2
+)
+"""AlphaSMS asks clients not to hammer it: first poll 5 s after the start, then 7.5, 11, ...
+up to a minute, never closer than 3 s apart (a Retry-After could not pull it closer either)."""
+
+RETENTION_HOURS: Final = 12
+"""AlphaSMS keeps a job's results this long; afterwards the job reads NOTFOUND."""
+
+MessagesArg = Iterable[Message | Mapping[str, Any]]
+
+
+# --- 2. Status --------------------------------------------------------------------------------
+
+
+def to_status(
+    job_id: str, job: JobProgress, *, response: httpx.Response | None = None
+) -> JobStatus:
+    """AlphaSMS's job status in jobpoll's terms; ``NOTFOUND`` raises :class:`JobNotFound`."""
+    word = job.status.upper()
+    fraction = None if job.progress is None else job.progress / 100
+    common: dict[str, Any] = {"vendor": VENDOR, "job_id": job_id, "vendor_status": job.status}
+    if word == "WAITING":
+        return JobStatus(state=JobState.QUEUED, progress=fraction, response=job, **common)
+    if word == "RUNNING":
+        return JobStatus(state=JobState.RUNNING, progress=fraction, response=job, **common)
+    if word == "COMPLETE":
+        return JobStatus(state=JobState.SUCCEEDED, progress=1.0, response=job, **common)
+    if word == "FAILED":
+        at = "" if job.progress is None else f" at {job.progress}%"
+        detail = (
+            f"AlphaSMS reports the job FAILED{at}; some messages may still have been "
+            "accepted for sending: check message_statuses(ids)"
+        )
+        return JobStatus(
+            state=JobState.FAILED,
+            progress=fraction,
+            detail=detail,
+            errors=("FAILED",),
+            response=job,
+            **common,
+        )
+    if word == "NOTFOUND":
+        raise JobNotFound(
+            f"AlphaSMS does not know job {job_id} (NOTFOUND): a wrong id, or a job older than "
+            f"{RETENTION_HOURS} hours — AlphaSMS keeps job results for {RETENTION_HOURS} hours "
+            "only",
+            vendor=VENDOR,
+            job_id=job_id,
+            response=response,
+        )
+    return JobStatus(
+        state=JobState.RUNNING, progress=fraction, recognized=False, response=job, **common
+    )
+
+
+def _request(body: bytes) -> Request:
+    return {"method": "POST", "url": PATH, "content": body, "headers": dict(HEADERS)}
+
+
+class _Source:
+    """The engine's view of AlphaSMS: the job-status POST (the key is in the body) and its
+    reading."""
+
+    vendor: str = VENDOR
+
+    def __init__(self, key: Secret) -> None:
+        self._key = key
+
+    def __repr__(self) -> str:
+        return f"<{VENDOR} source>"
+
+    def status_request(self, job_id: str) -> Request:
+        return _request(_xml.build_job_status(self._key.reveal(), job_id))
+
+    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
+        job = _xml.parse_job(response, secrets=(self._key.reveal(),))
+        return to_status(job_id, job, response=response), _http.retry_after(response)
+
+
+# --- 3. Operations ----------------------------------------------------------------------------
+
+
+class _Operations:
+    """Pure request builders and response parsers of the one-shot calls, bound to the key."""
+
+    def __init__(self, key: Secret) -> None:
+        self._key = key
+
+    def __repr__(self) -> str:
+        return f"<{VENDOR} operations>"
+
+    @property
+    def _secrets(self) -> tuple[str]:
+        return (self._key.reveal(),)
+
+    def send(self, batch: tuple[Message, ...]) -> Request:
+        return _request(_xml.build_send(self._key.reveal(), batch))
+
+    def parse_send(self, response: httpx.Response) -> str:
+        try:
+            return _xml.parse_job_id(response, secrets=self._secrets)
+        except MalformedResponse as err:
+            # A send is not retried on a garbled answer: it may have gone through.
+            err.message += (
+                "; the batch may have been accepted: check message_statuses(ids) "
+                "before sending it again"
+            )
+            raise
+
+    def statuses(self, ids: tuple[int, ...], sms_ids: tuple[str, ...]) -> Request:
+        return _request(_xml.build_message_statuses(self._key.reveal(), ids, sms_ids))
+
+    def parse_statuses(self, response: httpx.Response) -> list[MessageStatus]:
+        return _xml.parse_message_statuses(response, secrets=self._secrets)
+
+
+def _settings(api_key: str | None, base_url: str | None) -> tuple[Secret, str]:
+    key = _config.secret(api_key, ENV_KEY, name="api_key")
+    if not _xml.xml_text_ok(key.reveal()) or any(c.isspace() for c in key.reveal()):
+        raise ValueError("api_key contains whitespace or characters that cannot travel in XML")
+    return key, _config.base_url(base_url, ENV_URL, DEFAULT_URL)
+
+
+def _with_job(err: Error, job_id: str) -> None:
+    err.vendor = err.vendor or VENDOR
+    err.job_id = err.job_id or job_id
+
+
+# --- 4. Clients -------------------------------------------------------------------------------
+
+
+class AlphaSMS(SyncClient):
+    """AlphaSMS's async SMS batches, synchronously.
+
+    ``send_async(messages)`` returns the job id; ``wait(job_id)`` polls it to the end;
+    ``message_statuses(ids)`` tells each message's fate; ``send_and_wait(messages)`` does all
+    three. The API key comes from ``api_key`` or ``ALPHASMS_API_KEY``; it travels in the XML
+    body and never shows in a repr, a log line or an error.
+    """
+
+    vendor: ClassVar[str] = VENDOR
+    default_policy: ClassVar[PollPolicy] = DEFAULT_POLICY
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        policy: PollPolicy | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], object] | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise TypeError(
+                f"http_client must be an httpx.Client, got {type(http_client).__name__}"
+            )
+        key, url = _settings(api_key, base_url)
+        self._ops = _Operations(key)
+        http = SyncHttp(
+            vendor=VENDOR,
+            base_url=url,
+            headers={},
+            secrets=(key.reveal(),),
+            client=http_client,
+            transport=transport,
+        )
+        super().__init__(
+            http=http,
+            source=_Source(key),
+            policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+        )
+
+    def check_job_id(self, job_id: object) -> str:
+        """A job id as AlphaSMS issues them: non-empty, <= 64 characters, no whitespace."""
+        return _xml.check_job_id(job_id)
+
+    def send_async(self, messages: MessagesArg) -> str:
+        """Submit a batch for asynchronous sending; returns the job id.
+
+        Every message is checked first (ValueError naming ``messages[i].field``). The submit
+        is retried only when AlphaSMS throttled it (ERR_THROTTLE) or the connection was never
+        made: anything else might have been accepted already.
+        """
+        batch = _xml.check_messages(messages)
+        return self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
+
+    def message_statuses(
+        self, ids: Iterable[int] = (), *, sms_ids: Iterable[str] = ()
+    ) -> list[MessageStatus]:
+        """The status of each message, by your ids and/or AlphaSMS's ``sms_ids``."""
+        own, theirs = _xml.check_status_ids(ids, sms_ids)
+        return self._call(
+            self._ops.statuses(own, theirs), self._ops.parse_statuses, idempotent=True
+        )
+
+    def send_and_wait(
+        self,
+        messages: MessagesArg,
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> tuple[JobStatus, list[MessageStatus]]:
+        """Send, wait for the job, then read every message's status: ``(job, statuses)``.
+
+        ``timeout`` bounds the wait only. A FAILED job raises :class:`jobpoll.JobFailed`
+        (some messages may still have gone out: ``message_statuses`` with your ids tells);
+        every error raised after the send carries the job id.
+        """
+        batch = _xml.check_messages(messages)
+        job_id = self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
+        try:
+            final = self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update)
+            statuses = self.message_statuses([m.id for m in batch])
+        except Error as err:
+            _with_job(err, job_id)
+            raise
+        return final, statuses
+
+
+class AsyncAlphaSMS(AsyncClient):
+    """:class:`AlphaSMS` on the event loop: the same methods, awaited."""
+
+    vendor: ClassVar[str] = VENDOR
+    default_policy: ClassVar[PollPolicy] = DEFAULT_POLICY
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        policy: PollPolicy | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(
+                f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
+            )
+        key, url = _settings(api_key, base_url)
+        self._ops = _Operations(key)
+        http = AsyncHttp(
+            vendor=VENDOR,
+            base_url=url,
+            headers={},
+            secrets=(key.reveal(),),
+            client=http_client,
+            transport=transport,
+        )
+        super().__init__(
+            http=http,
+            source=_Source(key),
+            policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+        )
+
+    def check_job_id(self, job_id: object) -> str:
+        """A job id as AlphaSMS issues them: non-empty, <= 64 characters, no whitespace."""
+        return _xml.check_job_id(job_id)
+
+    async def send_async(self, messages: MessagesArg) -> str:
+        """Submit a batch for asynchronous sending; returns the job id (see AlphaSMS)."""
+        batch = _xml.check_messages(messages)
+        return await self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
+
+    async def message_statuses(
+        self, ids: Iterable[int] = (), *, sms_ids: Iterable[str] = ()
+    ) -> list[MessageStatus]:
+        """The status of each message, by your ids and/or AlphaSMS's ``sms_ids``."""
+        own, theirs = _xml.check_status_ids(ids, sms_ids)
+        return await self._call(
+            self._ops.statuses(own, theirs), self._ops.parse_statuses, idempotent=True
+        )
+
+    async def send_and_wait(
+        self,
+        messages: MessagesArg,
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> tuple[JobStatus, list[MessageStatus]]:
+        """Send, wait for the job, then read every message's status (see AlphaSMS)."""
+        batch = _xml.check_messages(messages)
+        job_id = await self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
+        try:
+            final = await self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update)
+            statuses = await self.message_statuses([m.id for m in batch])
+        except Error as err:
+            _with_job(err, job_id)
+            raise
+        return final, statuses
