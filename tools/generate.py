@@ -61,7 +61,10 @@ def build(out: Path, spec_dir: Path) -> None:
             "--fail-on-warning",
         ]
         # The post-hooks run the first ruff on PATH: make it the venv's pinned one.
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        }
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
         if (
             proc.returncode != 0
@@ -94,25 +97,29 @@ def _diff(a: Path, b: Path) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="compare a fresh build with the tree")
+    ap.add_argument(
+        "--root", type=Path, default=ROOT, help="the checkout to check (default: this one)"
+    )
     args = ap.parse_args()
+    specs, generated = args.root / "specs", args.root / "generated"
     if not args.check:
         build(GENERATED, SPECS)
         return 0
     with tempfile.TemporaryDirectory(prefix="jobpoll-gen-") as tmp:
         tmp_specs = Path(tmp) / "specs"
         subprocess.run(
-            [sys.executable, str(SPECS / "build.py"), "--out-dir", str(tmp_specs)], check=True
+            [sys.executable, str(specs / "build.py"), "--out-dir", str(tmp_specs)], check=True
         )
         problems = [
             f"specs/{n}.yaml differs from a fresh `make specs`"
             for n in NAMES
-            if not (SPECS / f"{n}.yaml").exists()
-            or (SPECS / f"{n}.yaml").read_bytes() != (tmp_specs / f"{n}.yaml").read_bytes()
+            if not (specs / f"{n}.yaml").exists()
+            or (specs / f"{n}.yaml").read_bytes() != (tmp_specs / f"{n}.yaml").read_bytes()
         ]
         build(Path(tmp) / "out", tmp_specs)
-        committed = GENERATED / PACKAGE
+        committed = generated / PACKAGE
         if not committed.exists():
-            problems.append(f"{committed.relative_to(ROOT)} is missing: run `make generate`")
+            problems.append(f"generated/{PACKAGE} is missing: run `make generate`")
         else:
             problems += [
                 f"generated/{PACKAGE}: {d}" for d in _diff(committed, Path(tmp) / "out" / PACKAGE)

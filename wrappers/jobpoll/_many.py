@@ -43,22 +43,24 @@ class Outcome:
 
 
 class _Spacing:
-    """At most ``rate`` request starts per second for one vendor (a leaky bucket of size 1)."""
+    """At most ``rate`` request starts per second for one vendor, strictly spaced: callers
+    take turns, and each turn begins no sooner than one interval after the last began."""
 
     def __init__(
         self, rate: float, clock: Callable[[], float], sleep: Callable[[float], Awaitable[object]]
     ) -> None:
         self._interval = 1.0 / rate
-        self._next = -math.inf
+        self._last = -math.inf
+        self._turn = asyncio.Lock()
         self._clock = clock
         self._sleep = sleep
 
     async def take(self) -> None:
-        now = self._clock()
-        slot = max(now, self._next)
-        self._next = slot + self._interval
-        if slot > now:
-            await self._sleep(slot - now)
+        async with self._turn:
+            wait = self._last + self._interval - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+            self._last = self._clock()
 
 
 class _Gate:
@@ -107,6 +109,8 @@ async def as_completed(
     requests per second, for every vendor (a number) or per vendor name (a mapping). One job's
     failure is yielded as its outcome and the others go on, unless ``fail_fast`` is set: then
     the first failure cancels the rest and is raised. Leaving the loop early cancels the rest.
+    ``clock``/``sleep`` drive the rate limit (default: the event loop's); the waits themselves
+    use each client's own.
     """
     _check_limits(concurrency, rate)
     pairs = list(jobs)
@@ -148,6 +152,8 @@ async def wait_all(
     concurrency: int = 64,
     rate: float | Mapping[str, float] | None = None,
     fail_fast: bool = False,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], Awaitable[object]] | None = None,
 ) -> list[Outcome]:
     """Like :func:`as_completed`, but return every outcome in the order of ``jobs``."""
     outcomes: list[Outcome] = []
@@ -158,6 +164,8 @@ async def wait_all(
         concurrency=concurrency,
         rate=rate,
         fail_fast=fail_fast,
+        clock=clock,
+        sleep=sleep,
     )
     try:
         async for outcome in stream:
