@@ -15,8 +15,13 @@ from jobpoll._http import check, malformed, parse_json, retry_after
 from jobpoll._policy import PollPolicy
 from jobpoll._transport import AsyncHttp, Request, SyncHttp
 
-STATES = {"queued": JobState.QUEUED, "running": JobState.RUNNING, "done": JobState.SUCCEEDED,
-          "failed": JobState.FAILED, "canceled": JobState.CANCELED}
+STATES = {
+    "queued": JobState.QUEUED,
+    "running": JobState.RUNNING,
+    "done": JobState.SUCCEEDED,
+    "failed": JobState.FAILED,
+    "canceled": JobState.CANCELED,
+}
 
 
 class Clock:
@@ -100,10 +105,19 @@ class Toy(SyncClient):
 
     def __init__(self, script: Script, clock: Clock, policy: PollPolicy = FAST, **kw: Any) -> None:
         super().__init__(
-            http=SyncHttp(vendor="toy", base_url="http://toy.test", headers={"Authorization": "Bearer toy-secret"},
-                          secrets=("toy-secret",), transport=httpx.MockTransport(script)),
-            source=ToySource(), policy=policy, timeout=kw.pop("timeout", 60.0),
-            clock=clock.now, sleep=clock.sleep, random=kw.pop("random", lambda: 0.5),
+            http=SyncHttp(
+                vendor="toy",
+                base_url="http://toy.test",
+                headers={"Authorization": "Bearer toy-secret"},
+                secrets=("toy-secret",),
+                transport=httpx.MockTransport(script),
+            ),
+            source=ToySource(),
+            policy=policy,
+            timeout=kw.pop("timeout", 60.0),
+            clock=clock.now,
+            sleep=clock.sleep,
+            random=kw.pop("random", lambda: 0.5),
         )
 
 
@@ -112,10 +126,19 @@ class AsyncToy(AsyncClient):
 
     def __init__(self, script: Script, clock: Clock, policy: PollPolicy = FAST, **kw: Any) -> None:
         super().__init__(
-            http=AsyncHttp(vendor="toy", base_url="http://toy.test", headers={"Authorization": "Bearer toy-secret"},
-                           secrets=("toy-secret",), transport=httpx.MockTransport(script)),
-            source=ToySource(), policy=policy, timeout=kw.pop("timeout", 60.0),
-            clock=clock.now, sleep=clock.asleep, random=kw.pop("random", lambda: 0.5),
+            http=AsyncHttp(
+                vendor="toy",
+                base_url="http://toy.test",
+                headers={"Authorization": "Bearer toy-secret"},
+                secrets=("toy-secret",),
+                transport=httpx.MockTransport(script),
+            ),
+            source=ToySource(),
+            policy=policy,
+            timeout=kw.pop("timeout", 60.0),
+            clock=clock.now,
+            sleep=clock.asleep,
+            random=kw.pop("random", lambda: 0.5),
         )
 
 

@@ -30,10 +30,15 @@ def drive(machine, outcomes, t0=0.0):
         while True:
             log.append((now, cmd))
             if isinstance(cmd, Poll):
-                now += min(0.01, cmd.timeout)  # a request takes a little time, never past its timeout
+                now += min(
+                    0.01, cmd.timeout
+                )  # a request takes a little time, never past its timeout
                 item = outcomes.pop(0) if len(outcomes) > 1 else outcomes[0]
-                reply = (Observation(now, error=item) if isinstance(item, jobpoll.Error)
-                         else Observation(now, status=item))
+                reply = (
+                    Observation(now, error=item)
+                    if isinstance(item, jobpoll.Error)
+                    else Observation(now, status=item)
+                )
                 cmd = machine.send(reply)
             elif isinstance(cmd, Sleep):
                 now += cmd.seconds
@@ -56,8 +61,10 @@ def test_machine_does_no_io_and_speaks_in_commands():
 
 
 def test_emits_final_status_before_returning():
-    result, log = drive(wait_machine("v", "j", policy=PollPolicy(), now=0, timeout=10, random=lambda: 0.5),
-                        [status(JobState.SUCCEEDED)])
+    result, log = drive(
+        wait_machine("v", "j", policy=PollPolicy(), now=0, timeout=10, random=lambda: 0.5),
+        [status(JobState.SUCCEEDED)],
+    )
     assert result.state is JobState.SUCCEEDED
     assert [type(c) for _, c in log] == [Poll, Emit]
 
@@ -71,30 +78,65 @@ outcome = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    initial=st.floats(0, 50), mult=st.floats(1, 3), lo=st.floats(0, 5), span=st.floats(0.01, 100),
-    jitter=st.floats(0, 0.9), max_attempts=st.none() | st.integers(1, 50), retries=st.integers(0, 5),
-    timeout=st.none() | st.floats(0.5, 500), min_poll=st.floats(0.01, 5), rand=st.floats(0, 0.999),
-    outcomes=st.lists(outcome, min_size=1, max_size=30), finish=st.booleans(),
+    initial=st.floats(0, 50),
+    mult=st.floats(1, 3),
+    lo=st.floats(0, 5),
+    span=st.floats(0.01, 100),
+    jitter=st.floats(0, 0.9),
+    max_attempts=st.none() | st.integers(1, 50),
+    retries=st.integers(0, 5),
+    timeout=st.none() | st.floats(0.5, 500),
+    min_poll=st.floats(0.01, 5),
+    rand=st.floats(0, 0.999),
+    outcomes=st.lists(outcome, min_size=1, max_size=30),
+    finish=st.booleans(),
 )
-def test_random_policies_and_servers_keep_every_promise(initial, mult, lo, span, jitter, max_attempts,
-                                                        retries, timeout, min_poll, rand, outcomes, finish):
-    policy = PollPolicy(initial_delay=initial, multiplier=mult, min_delay=lo, max_delay=lo + span,
-                        jitter=jitter, max_attempts=max_attempts, max_retries=retries, min_poll_time=min_poll)
-    replies = [jobpoll.APIError("boom", status_code=503, retryable=True) if o == "transient" else o
-               for o in outcomes]
+def test_random_policies_and_servers_keep_every_promise(
+    initial,
+    mult,
+    lo,
+    span,
+    jitter,
+    max_attempts,
+    retries,
+    timeout,
+    min_poll,
+    rand,
+    outcomes,
+    finish,
+):
+    policy = PollPolicy(
+        initial_delay=initial,
+        multiplier=mult,
+        min_delay=lo,
+        max_delay=lo + span,
+        jitter=jitter,
+        max_attempts=max_attempts,
+        max_retries=retries,
+        min_poll_time=min_poll,
+    )
+    replies = [
+        jobpoll.APIError("boom", status_code=503, retryable=True) if o == "transient" else o
+        for o in outcomes
+    ]
     if finish:
         replies.append(status(JobState.SUCCEEDED))
     if timeout is None and max_attempts is None and not finish:
         max_attempts = 200  # a job that never ends needs some bound for the test to end
         policy = policy.replace(max_attempts=max_attempts)
-    result, log = drive(wait_machine("v", "j", policy=policy, now=100.0, timeout=timeout,
-                                     random=lambda: rand), replies, t0=100.0)
+    result, log = drive(
+        wait_machine("v", "j", policy=policy, now=100.0, timeout=timeout, random=lambda: rand),
+        replies,
+        t0=100.0,
+    )
     polls = [c for _, c in log if isinstance(c, Poll)]
     sleeps = [c.seconds for _, c in log if isinstance(c, Sleep)]
     if timeout is not None:
         deadline = 100.0 + timeout
         assert all(t <= deadline + 1e-9 for t, _ in log), "acted after the deadline"
-        assert all(t + c.seconds <= deadline + 1e-9 for t, c in log if isinstance(c, Sleep)), "slept past it"
+        assert all(t + c.seconds <= deadline + 1e-9 for t, c in log if isinstance(c, Sleep)), (
+            "slept past it"
+        )
         assert all(c.timeout <= max(deadline - t, 0) + 1e-9 for t, c in log if isinstance(c, Poll))
     if policy.max_attempts is not None:
         assert len(polls) <= policy.max_attempts
@@ -109,15 +151,23 @@ def test_random_policies_and_servers_keep_every_promise(initial, mult, lo, span,
 
 def _reply(kind: str) -> httpx.Response:
     return {
-        "q": ok("queued"), "r": ok("running"), "p": ok("running", progress=0.5),
-        "d": ok("done"), "f": ok("failed"), "e": httpx.Response(503),
-        "h": httpx.Response(429, headers={"Retry-After": "2"}), "g": httpx.Response(200, text="<html>"),
+        "q": ok("queued"),
+        "r": ok("running"),
+        "p": ok("running", progress=0.5),
+        "d": ok("done"),
+        "f": ok("failed"),
+        "e": httpx.Response(503),
+        "h": httpx.Response(429, headers={"Retry-After": "2"}),
+        "g": httpx.Response(200, text="<html>"),
     }[kind]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(script=st.text(alphabet="qrpdfehg", min_size=1, max_size=12), rand=st.floats(0, 0.999),
-       timeout=st.floats(1, 60))
+@given(
+    script=st.text(alphabet="qrpdfehg", min_size=1, max_size=12),
+    rand=st.floats(0, 0.999),
+    timeout=st.floats(1, 60),
+)
 def test_sync_and_async_drivers_take_the_same_decisions(script, rand, timeout):
     policy = PollPolicy(initial_delay=1, multiplier=1.5, max_delay=10, jitter=0.3, max_retries=3)
 
@@ -146,14 +196,16 @@ def test_sync_and_async_drivers_take_the_same_decisions(script, rand, timeout):
 def test_on_update_sees_each_change():
     seen = []
     Toy(Script([ok("queued"), ok("running", progress=0.5), ok("done")]), Clock()).wait(
-        "j", on_update=lambda s: seen.append(s.state))
+        "j", on_update=lambda s: seen.append(s.state)
+    )
     assert seen == [JobState.QUEUED, JobState.RUNNING, JobState.SUCCEEDED]
 
 
 def test_not_retryable_error_raises_on_first_sight():
     err = jobpoll.AuthError("no")
-    result, log = drive(wait_machine("v", "j", policy=PollPolicy(), now=0, timeout=10, random=lambda: 0.5),
-                        [err])
+    result, log = drive(
+        wait_machine("v", "j", policy=PollPolicy(), now=0, timeout=10, random=lambda: 0.5), [err]
+    )
     assert result is err and len(log) == 1
 
 

@@ -25,9 +25,11 @@ def run_both(replies, **kw):
             if flavour == "sync":
                 result = Toy(script, clock, **kw.get("client", {})).wait("j1", **kw.get("wait", {}))
             else:
+
                 async def go():
                     async with AsyncToy(script, clock, **kw.get("client", {})) as c:
                         return await c.wait("j1", **kw.get("wait", {}))
+
                 result = asyncio.run(go())
         except jobpoll.Error as err:
             result = err
@@ -47,8 +49,14 @@ def test_wait_returns_final_status_with_stats():
 
 
 def test_sync_and_async_take_identical_decisions():
-    replies = [ok("queued"), httpx.Response(503), ok("running", progress=0.2),
-               httpx.Response(429, headers={"Retry-After": "7"}), ok("running", progress=0.9), ok("done")]
+    replies = [
+        ok("queued"),
+        httpx.Response(503),
+        ok("running", progress=0.2),
+        httpx.Response(429, headers={"Retry-After": "7"}),
+        ok("running", progress=0.9),
+        ok("done"),
+    ]
     (s, sc, _), (a, ac, _) = run_both(replies)
     assert sc.sleeps == ac.sleeps
     assert s == a
@@ -57,7 +65,9 @@ def test_sync_and_async_take_identical_decisions():
 
 
 def test_failed_job_raises_job_failed_with_reasons_and_job_id():
-    for err, _, _ in run_both([ok("running"), ok("failed", detail="bad file", errors=["E1: broken"])]):
+    for err, _, _ in run_both(
+        [ok("running"), ok("failed", detail="bad file", errors=["E1: broken"])]
+    ):
         assert isinstance(err, jobpoll.JobFailed)
         assert err.vendor == "toy"
         assert err.job_id == "j1"
@@ -72,11 +82,21 @@ def test_canceled_job_raises_job_canceled():
         assert isinstance(err, jobpoll.JobCanceled)
 
 
-@pytest.mark.parametrize(("code", "kind"), [(401, jobpoll.AuthError), (403, jobpoll.AuthError),
-                                            (404, jobpoll.JobNotFound), (410, jobpoll.JobNotFound),
-                                            (400, jobpoll.APIError), (422, jobpoll.APIError)])
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        (401, jobpoll.AuthError),
+        (403, jobpoll.AuthError),
+        (404, jobpoll.JobNotFound),
+        (410, jobpoll.JobNotFound),
+        (400, jobpoll.APIError),
+        (422, jobpoll.APIError),
+    ],
+)
 def test_permanent_errors_raise_at_once_keeping_the_last_good_status(code, kind):
-    for err, clock, script in run_both([ok("running", progress=0.3), httpx.Response(code, text="nope")]):
+    for err, _, script in run_both(
+        [ok("running", progress=0.3), httpx.Response(code, text="nope")]
+    ):
         assert type(err) is kind
         assert len(script.requests) == 2
         assert err.job_id == "j1" and err.vendor == "toy"
@@ -84,14 +104,24 @@ def test_permanent_errors_raise_at_once_keeping_the_last_good_status(code, kind)
         assert err.response is not None and err.response.status_code == code
 
 
-@pytest.mark.parametrize("reply", [httpx.Response(500), httpx.Response(502), httpx.Response(503),
-                                   httpx.Response(504), httpx.Response(520), httpx.Response(408),
-                                   httpx.Response(200, text="<html>oops</html>"),
-                                   httpx.Response(200, text='{"state": "runn'),
-                                   httpx.Response(200, text=""),
-                                   httpx.Response(200, json={"unexpected": True}),
-                                   httpx.ConnectError("refused"), httpx.ReadTimeout("slow"),
-                                   httpx.RemoteProtocolError("reset")])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        httpx.Response(500),
+        httpx.Response(502),
+        httpx.Response(503),
+        httpx.Response(504),
+        httpx.Response(520),
+        httpx.Response(408),
+        httpx.Response(200, text="<html>oops</html>"),
+        httpx.Response(200, text='{"state": "runn'),
+        httpx.Response(200, text=""),
+        httpx.Response(200, json={"unexpected": True}),
+        httpx.ConnectError("refused"),
+        httpx.ReadTimeout("slow"),
+        httpx.RemoteProtocolError("reset"),
+    ],
+)
 def test_transient_failures_are_retried(reply):
     for status, _, _ in run_both([ok("running"), reply, reply, ok("done")]):
         assert status.state is JobState.SUCCEEDED
@@ -125,23 +155,31 @@ def test_rate_limited_after_retries_is_rate_limited():
 
 def test_retry_after_on_200_is_honoured_and_clamped():
     policy = PollPolicy(initial_delay=1, jitter=0, max_delay=10)
-    replies = [ok("running"), httpx.Response(200, json={"state": "running"}, headers={"Retry-After": "3"}),
-               httpx.Response(200, json={"state": "running"}, headers={"Retry-After": "999"}), ok("done")]
+    replies = [
+        ok("running"),
+        httpx.Response(200, json={"state": "running"}, headers={"Retry-After": "3"}),
+        httpx.Response(200, json={"state": "running"}, headers={"Retry-After": "999"}),
+        ok("done"),
+    ]
     (_, clock, _), _ = run_both(replies, client={"policy": policy})
     assert clock.sleeps[1:] == [3.0, 10.0]
 
 
 def test_retry_after_can_be_ignored():
     policy = PollPolicy(initial_delay=1, multiplier=1, jitter=0, honor_retry_after=False)
-    replies = [httpx.Response(200, json={"state": "running"}, headers={"Retry-After": "20"}), ok("done")]
+    replies = [
+        httpx.Response(200, json={"state": "running"}, headers={"Retry-After": "20"}),
+        ok("done"),
+    ]
     (_, clock, _), _ = run_both(replies, client={"policy": policy})
     assert clock.sleeps == [1.0]
 
 
 def test_deadline_is_never_crossed_and_wait_timeout_carries_last_status():
     policy = PollPolicy(initial_delay=4, multiplier=1, jitter=0, min_poll_time=1)
-    for err, clock, script in run_both([ok("running", progress=0.1)], client={"policy": policy},
-                                       wait={"timeout": 10}):
+    for err, clock, script in run_both(
+        [ok("running", progress=0.1)], client={"policy": policy}, wait={"timeout": 10}
+    ):
         assert isinstance(err, jobpoll.WaitTimeout)
         assert clock.t <= 10
         # polls at 0, 4, 8; the next would leave no room for a poll before 10
@@ -183,7 +221,9 @@ def test_timeout_none_means_no_deadline_only_when_asked():
     assert status.done and clock.t == 3000
     clock2 = Clock()
     with pytest.raises(jobpoll.WaitTimeout):
-        Toy(Script([ok("running")]), clock2, policy=policy, timeout=jobpoll._config.DEFAULT_TIMEOUT).wait("j")
+        Toy(
+            Script([ok("running")]), clock2, policy=policy, timeout=jobpoll._config.DEFAULT_TIMEOUT
+        ).wait("j")
     assert clock2.t <= 900
 
 
@@ -191,8 +231,9 @@ def test_unknown_status_is_not_terminal_and_warned_once(caplog):
     caplog.set_level(logging.DEBUG, logger="jobpoll")
     clock = Clock()
     statuses = []
-    final = Toy(Script([ok("paused"), ok("paused"), ok("paused", progress=0.5), ok("done")]), clock).wait(
-        "j", on_update=statuses.append)
+    final = Toy(
+        Script([ok("paused"), ok("paused"), ok("paused", progress=0.5), ok("done")]), clock
+    ).wait("j", on_update=statuses.append)
     assert final.state is JobState.SUCCEEDED
     assert statuses[0].recognized is False and statuses[0].vendor_status == "paused"
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
@@ -203,16 +244,30 @@ def test_unknown_status_is_not_terminal_and_warned_once(caplog):
 
 def test_watch_yields_on_change_only():
     clock = Clock()
-    script = Script([ok("queued"), ok("queued"), ok("running", progress=0.1), ok("running", progress=0.1),
-                     ok("running", progress=0.6), ok("done")])
+    script = Script(
+        [
+            ok("queued"),
+            ok("queued"),
+            ok("running", progress=0.1),
+            ok("running", progress=0.1),
+            ok("running", progress=0.6),
+            ok("done"),
+        ]
+    )
     seen = [(s.state, s.progress) for s in Toy(script, clock).watch("j")]
-    assert seen == [(JobState.QUEUED, None), (JobState.RUNNING, 0.1), (JobState.RUNNING, 0.6),
-                    (JobState.SUCCEEDED, None)]
+    assert seen == [
+        (JobState.QUEUED, None),
+        (JobState.RUNNING, 0.1),
+        (JobState.RUNNING, 0.6),
+        (JobState.SUCCEEDED, None),
+    ]
 
 
 async def test_async_watch_yields_on_change_only():
     clock = Clock()
-    script = Script([ok("queued"), ok("running", progress=0.5), ok("running", progress=0.5), ok("done")])
+    script = Script(
+        [ok("queued"), ok("running", progress=0.5), ok("running", progress=0.5), ok("done")]
+    )
     async with AsyncToy(script, clock) as client:
         seen = [s.state async for s in client.watch("j")]
     assert seen == [JobState.QUEUED, JobState.RUNNING, JobState.SUCCEEDED]

@@ -91,7 +91,7 @@ async def test_rate_limit_spaces_requests_per_vendor():
     # this to a few milliseconds of real time.
     c._http.client = httpx.AsyncClient(transport=httpx.MockTransport(timed))
     await jobpoll.wait_all([(c, f"j{i}") for i in range(10)], rate={"toy": 500.0})
-    gaps = [b - a for a, b in zip(sorted(starts), sorted(starts)[1:])]
+    gaps = [b - a for a, b in zip(sorted(starts), sorted(starts)[1:], strict=False)]
     assert len(starts) == 10
     assert min(gaps) >= 0.002 - 1e-4  # 500 requests per second at most
 
@@ -137,8 +137,14 @@ async def test_cancelling_a_single_wait_is_prompt_and_names_the_job():
     assert any("toy job j5" in n for n in getattr(info.value, "__notes__", []))
 
 
-@pytest.mark.parametrize(("kw", "word"), [({"concurrency": 0}, "concurrency"), ({"rate": 0}, "rate"),
-                                          ({"rate": {"toy": float("nan")}}, "rate")])
+@pytest.mark.parametrize(
+    ("kw", "word"),
+    [
+        ({"concurrency": 0}, "concurrency"),
+        ({"rate": 0}, "rate"),
+        ({"rate": {"toy": float("nan")}}, "rate"),
+    ],
+)
 async def test_bad_limits_are_refused(kw, word):
     c = client(Jobs(), Clock())
     with pytest.raises(ValueError, match=word):

@@ -20,9 +20,20 @@ def test_defaults_are_sane():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("initial_delay", -1), ("initial_delay", float("nan")), ("max_delay", 0), ("max_delay", math.inf),
-     ("min_delay", -0.1), ("multiplier", 0.5), ("jitter", 1.0), ("jitter", -0.1), ("max_attempts", 0),
-     ("max_retries", -1), ("request_timeout", 0), ("min_poll_time", float("nan"))],
+    [
+        ("initial_delay", -1),
+        ("initial_delay", float("nan")),
+        ("max_delay", 0),
+        ("max_delay", math.inf),
+        ("min_delay", -0.1),
+        ("multiplier", 0.5),
+        ("jitter", 1.0),
+        ("jitter", -0.1),
+        ("max_attempts", 0),
+        ("max_retries", -1),
+        ("request_timeout", 0),
+        ("min_poll_time", float("nan")),
+    ],
 )
 def test_bad_values_are_refused_naming_the_field(field, value):
     with pytest.raises(ValueError, match=field):
@@ -69,15 +80,24 @@ def test_hint_replaces_backoff_and_is_clamped():
     assert p.next_delay(1, 7.0, lambda: 0.5) == 7.0
     assert p.next_delay(1, 0.0, lambda: 0.5) == 2.0
     assert p.next_delay(1, 500.0, lambda: 0.5) == 20.0
-    assert p.replace(honor_retry_after=False).next_delay(1, 7.0, lambda: 0.5) == p.backoff(1, lambda: 0.5)
+    assert p.replace(honor_retry_after=False).next_delay(1, 7.0, lambda: 0.5) == p.backoff(
+        1, lambda: 0.5
+    )
 
 
 @given(
-    initial=st.floats(0, 100), mult=st.floats(1, 5), lo=st.floats(0, 10), span=st.floats(0.001, 300),
-    jitter=st.floats(0, 0.99), attempt=st.integers(0, 10_000), r=st.floats(0, 1, exclude_max=True),
+    initial=st.floats(0, 100),
+    mult=st.floats(1, 5),
+    lo=st.floats(0, 10),
+    span=st.floats(0.001, 300),
+    jitter=st.floats(0, 0.99),
+    attempt=st.integers(0, 10_000),
+    r=st.floats(0, 1, exclude_max=True),
     hint=st.none() | st.floats(0, 1e6),
 )
 def test_every_delay_is_within_bounds(initial, mult, lo, span, jitter, attempt, r, hint):
-    p = PollPolicy(initial_delay=initial, multiplier=mult, min_delay=lo, max_delay=lo + span, jitter=jitter)
+    p = PollPolicy(
+        initial_delay=initial, multiplier=mult, min_delay=lo, max_delay=lo + span, jitter=jitter
+    )
     d = p.next_delay(attempt, hint, lambda: r)
     assert p.min_delay <= d <= p.max_delay

@@ -24,18 +24,28 @@ def test_token_is_compact_versioned_json_without_secrets():
     prefix, payload, _ = token.split(".")
     assert prefix == "jobpoll1"
     body = json.loads(base64.urlsafe_b64decode(payload + "=="))
-    assert body == {"v": 1, "vendor": "toy", "job": "j1", "attempts": 1, "next": None, "deadline": None}
+    assert body == {
+        "v": 1,
+        "vendor": "toy",
+        "job": "j1",
+        "attempts": 1,
+        "next": None,
+        "deadline": None,
+    }
     assert len(token) < 200
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda t: t[:-1] + ("0" if t[-1] != "0" else "1"),
-    lambda t: t.replace("jobpoll1", "jobpoll9"),
-    lambda t: "garbage",
-    lambda t: "",
-    lambda t: t + ".extra",
-    lambda t: "x" * 10_000,
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-1] + ("0" if t[-1] != "0" else "1"),
+        lambda t: t.replace("jobpoll1", "jobpoll9"),
+        lambda t: "garbage",
+        lambda t: "",
+        lambda t: t + ".extra",
+        lambda t: "x" * 10_000,
+    ],
+)
 def test_mangled_tokens_are_refused(mangle):
     token = encode(ResumeState("toy", "j1", 1, None, None))
     with pytest.raises(jobpoll.InvalidToken, match="invalid resume token"):
@@ -45,8 +55,11 @@ def test_mangled_tokens_are_refused(mangle):
 def test_edited_payload_is_refused():
     token = encode(ResumeState("toy", "j1", 1, None, None))
     prefix, _, check = token.split(".")
-    forged = base64.urlsafe_b64encode(json.dumps({"v": 1, "vendor": "toy", "job": "other", "attempts": 0,
-                                                  "next": None, "deadline": None}).encode()).decode()
+    forged = base64.urlsafe_b64encode(
+        json.dumps(
+            {"v": 1, "vendor": "toy", "job": "other", "attempts": 0, "next": None, "deadline": None}
+        ).encode()
+    ).decode()
     with pytest.raises(jobpoll.InvalidToken, match="altered"):
         decode(f"{prefix}.{forged}.{check}")
 
@@ -71,7 +84,9 @@ def test_wait_times_out_then_resumes_in_another_client_with_the_remaining_budget
 
     wall = [1000.0]
     monkeypatch.setattr(tok.time, "time", lambda: wall[0])
-    policy = jobpoll.PollPolicy(initial_delay=2, multiplier=2, jitter=0, max_delay=8, max_attempts=3)
+    policy = jobpoll.PollPolicy(
+        initial_delay=2, multiplier=2, jitter=0, max_delay=8, max_attempts=3
+    )
     clock = Clock()
     with pytest.raises(jobpoll.WaitTimeout) as info:
         Toy(Script([ok("running")]), clock, policy=policy).wait("j7", timeout=100)

@@ -19,7 +19,8 @@ for name in ("phrase_tms", "phrase_mt", "veza", "edenai"):
     importlib.import_module(f"jobpoll_generated.{name}")
 root = pathlib.Path(jobpoll.__file__).parent
 assert (root / "py.typed").exists()
-assert (pathlib.Path(importlib.import_module("jobpoll_generated").__file__).parent / "py.typed").exists()
+pkg = importlib.import_module("jobpoll_generated")
+assert (pathlib.Path(pkg.__file__).parent / "py.typed").exists()
 for name in jobpoll.__all__:
     getattr(jobpoll, name)
 print("ok", jobpoll.__version__)
@@ -30,20 +31,31 @@ print("ok", jobpoll.__version__)
 @pytest.mark.slow
 def test_wheel_installs_and_imports_in_a_fresh_venv(tmp_path):
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist),
-                    str(ROOT)], check=True, cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(ROOT)],
+        check=True,
+        cwd=tmp_path,
+    )
     (wheel,) = dist.glob("jobpoll-*.whl")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    str(wheel)], check=True, cwd=tmp_path)
-    out = subprocess.run([str(py), "-c", CHECK], capture_output=True, text=True, cwd=tmp_path,
-                         check=False)
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+        check=True,
+        cwd=tmp_path,
+    )
+    out = subprocess.run(
+        [str(py), "-c", CHECK], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("ok ")
-    names = subprocess.run([str(py), "-m", "zipfile", "-l", str(wheel)], capture_output=True,
-                           text=True, check=True).stdout
+    names = subprocess.run(
+        [str(py), "-m", "zipfile", "-l", str(wheel)], capture_output=True, text=True, check=True
+    ).stdout
     tops = {line.split("/")[0].split()[0] for line in names.splitlines()[1:] if "/" in line}
-    assert tops <= {"jobpoll", "jobpoll_generated", wheel.name.split("-")[0] + "-" +
-                    wheel.name.split("-")[1] + ".dist-info"}, tops
+    assert tops <= {
+        "jobpoll",
+        "jobpoll_generated",
+        wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info",
+    }, tops

@@ -7,8 +7,9 @@ import logging
 from typing import Any
 
 import httpx
-import jobpoll
 import pytest
+
+import jobpoll
 from jobpoll import JobState
 from jobpoll.alphasms import (
     DEFAULT_POLICY,

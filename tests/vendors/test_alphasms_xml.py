@@ -5,10 +5,11 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 import httpx
-import jobpoll
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import jobpoll
 from jobpoll.alphasms import _xml
 from jobpoll.alphasms._models import MESSAGE_CODES, REQUEST_ERRORS, JobProgress, Message
 

@@ -26,12 +26,24 @@ from ._status import JobState, JobStatus, PollStats
 from ._token import ResumeState
 from ._token import decode as parse_token
 from ._version import __version__
+from .alphasms import AlphaSMS, AsyncAlphaSMS, Message, MessageStatus
+from .edenai import AsyncEdenAI, EdenAI
+from .phrase_mt import AsyncPhraseMT, PhraseMT
+from .phrase_tms import AsyncPhraseTMS, PhraseTMS
+from .veza import AsyncVeza, Veza
 
 __all__ = [
     "DEFAULT",
     "APIError",
+    "AlphaSMS",
+    "AsyncAlphaSMS",
+    "AsyncEdenAI",
+    "AsyncPhraseMT",
+    "AsyncPhraseTMS",
+    "AsyncVeza",
     "AuthError",
     "ClientClosed",
+    "EdenAI",
     "Error",
     "InvalidToken",
     "JobCanceled",
@@ -41,12 +53,17 @@ __all__ = [
     "JobState",
     "JobStatus",
     "MalformedResponse",
+    "Message",
+    "MessageStatus",
     "Outcome",
+    "PhraseMT",
+    "PhraseTMS",
     "PollPolicy",
     "PollStats",
     "RateLimited",
     "ResumeState",
     "TransportError",
+    "Veza",
     "WaitTimeout",
     "__version__",
     "as_completed",

@@ -50,6 +50,14 @@ DEFAULT = _Default()
 TimeoutArg = float | None | _Default
 
 
+def check_wait(timeout: TimeoutArg, policy: PollPolicy | None) -> None:
+    """Refuse a bad ``timeout``/``policy`` before anything is submitted (whole-cycle calls)."""
+    if not isinstance(timeout, _Default):
+        _config.timeout(timeout)
+    if policy is not None and not isinstance(policy, PollPolicy):
+        raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
+
+
 class _Common:
     """Settings and id checks shared by the sync and async bases."""
 

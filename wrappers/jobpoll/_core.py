@@ -181,7 +181,7 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             now = yield from _emit(status)
             if status.state is JobState.SUCCEEDED:
                 return status
-            raise _terminal_error(status, last_response)
+            raise terminal_error(status, last_response)
 
         if policy.max_attempts is not None and attempts >= policy.max_attempts:
             if status is not None:
@@ -234,7 +234,7 @@ def _emit(status: JobStatus) -> Generator[Command, Observation | float, float]:
     return float(reply)
 
 
-def _terminal_error(status: JobStatus, response: httpx.Response | None) -> Error:
+def terminal_error(status: JobStatus, response: httpx.Response | None) -> Error:
     kind = JobCanceled if status.state is JobState.CANCELED else JobFailed
     what = "was canceled" if status.state is JobState.CANCELED else "failed"
     reason = f": {status.detail}" if status.detail else ""
@@ -280,7 +280,7 @@ def call_machine(
         if reply.error is None:
             return reply.value
         err = reply.error
-        safe = idempotent or isinstance(err, RateLimited) or getattr(err, "unsent", False)
+        safe = idempotent or isinstance(err, RateLimited) or err.unsent
         if not (err.retryable and safe) or failures >= policy.max_retries:
             if failures:
                 err.message = f"{err.message} (after {failures + 1} tries)"

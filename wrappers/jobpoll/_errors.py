@@ -36,6 +36,8 @@ class Error(Exception):
     """Base of every jobpoll error."""
 
     retryable = False
+    unsent = False
+    """True when the request never reached the server, so even a write is safe to resend."""
 
     def __init__(
         self,
@@ -129,8 +131,6 @@ class TransportError(Error):
     """The request did not complete: connection refused or reset, timeouts."""
 
     retryable = True
-    unsent = False
-    """True when the connection was never made, so the server cannot have acted on it."""
 
 
 class InvalidToken(Error, ValueError):

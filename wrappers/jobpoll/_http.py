@@ -14,8 +14,8 @@ import json
 import math
 import re
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import httpx
 
@@ -24,6 +24,8 @@ from ._errors import TransportError as _TransportError
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 """A status body larger than this is refused: no vendor's status document comes near it."""
+
+T = TypeVar("T")
 
 _EXCERPT = 160
 _TRANSIENT_4XX = frozenset({408, 425, 429})
@@ -90,7 +92,11 @@ async def asend(
 
 
 def retry_after(response: httpx.Response, *, now: float | None = None) -> float | None:
-    """The server's ``Retry-After`` in seconds (delta-seconds or an HTTP-date), or None."""
+    """The server's ``Retry-After`` in seconds (delta-seconds or an HTTP-date), or None.
+
+    An HTTP-date is measured against the response's own ``Date`` header when it has one, so
+    a skew between the server's clock and ours does not stretch or shrink the delay.
+    """
     value = response.headers.get("retry-after")
     if value is None:
         return None
@@ -98,16 +104,25 @@ def retry_after(response: httpx.Response, *, now: float | None = None) -> float 
     try:
         seconds = float(value)
     except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        when = _http_date(value)
+        if when is None:
             return None
-        if when.tzinfo is None:
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
+        served = _http_date(response.headers.get("date", ""))
+        if served is not None:
+            seconds = when - served
+        else:
+            seconds = when - (time.time() if now is None else now)
     if not math.isfinite(seconds):
         return None
     return max(seconds, 0.0)
+
+
+def _http_date(value: str) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return None if when.tzinfo is None else when.timestamp()
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -190,6 +205,41 @@ def malformed(
         retryable=True,
         response=response,
     )
+
+
+def json_object(body: Any) -> dict[str, Any]:
+    """``body`` if it is a JSON object; TypeError otherwise (read as a malformed response)."""
+    if not isinstance(body, dict):
+        raise TypeError("the body is not a JSON object")
+    return body
+
+
+Check = Callable[..., None]
+
+
+def read_json(
+    response: httpx.Response,
+    build: Callable[[Any], T],
+    *,
+    what: str,
+    secrets: Iterable[str] = (),
+    check_status: Check = check,
+) -> T:
+    """Check ``response``'s status, parse its JSON, and ``build`` the typed value from it.
+
+    Anything ``build`` chokes on (a missing key, a wrong type, a bad value) is the body not
+    having the documented shape: a retryable :class:`MalformedResponse`, never a crash.
+    """
+    secrets = tuple(secrets)
+    check_status(response, what=what, secrets=secrets)
+    body = parse_json(response, what=what, secrets=secrets)
+    try:
+        return build(body)
+    except KeyError as exc:
+        problem = f"missing {exc}"
+    except (TypeError, ValueError, AttributeError) as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    raise malformed(response, what, problem, secrets)
 
 
 def transport_error(exc: httpx.TransportError | OSError) -> Error:

@@ -80,9 +80,16 @@ class PollPolicy:
     def backoff(self, attempt: int, random: Callable[[], float]) -> float:
         """The delay after the ``attempt``-th poll (1-based), jittered by ``random()`` in [0, 1)."""
         exponent = max(attempt - 1, 0)
-        # Past this exponent the base is above any sane max_delay; avoid float overflow.
-        base = self.max_delay if exponent > 1000 else self.initial_delay * self.multiplier**exponent
-        base = min(base, self.max_delay)
+        # Compare in log space: multiplier ** exponent overflows a float long before the
+        # attempt count of a patient wait gets anywhere near its limit.
+        if self.initial_delay == 0:
+            base = 0.0
+        elif math.log(self.initial_delay) + exponent * math.log(self.multiplier) >= math.log(
+            self.max_delay
+        ):
+            base = self.max_delay
+        else:
+            base = self.initial_delay * self.multiplier**exponent
         spread = 1.0 + self.jitter * (2.0 * random() - 1.0)
         return self.clamp(base * spread)
 

@@ -1,0 +1,574 @@
+"""Eden AI v3: universal-ai async jobs (speech to text, OCR, … on many providers).
+
+``submit(model, input)`` starts a job (``POST /v3/universal-ai/async`` → 202) and returns its
+id (``public_id``, a UUID); ``wait`` polls ``GET /v3/universal-ai/async/{job_id}`` until done;
+``result`` reads the job's ``output``. ``run(model, input)`` does all three.
+
+Status table (``UniversalAIAsyncResponse.status`` → ``JobState``; case-insensitive):
+
+==============  ===============================================================
+``processing``  RUNNING (``output`` is null)
+``success``     SUCCEEDED (:func:`job_output` or ``result``)
+``fail``        FAILED (``JobFailed``; the provider's ``error``: type and message)
+any other word  RUNNING, ``recognized=False`` (warned once)
+==============  ===============================================================
+
+A 422 answer (``HTTPValidationError``) raises a permanent :class:`jobpoll.APIError` listing
+each ``loc: msg``. A 429 comes without ``Retry-After``: the policy's backoff spaces retries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import httpx
+
+from jobpoll_generated.edenai.api.universal_ai import (
+    create_async_job_v3_universal_ai_async_post,
+    get_async_job_v3_universal_ai_async_job_id_get,
+)
+from jobpoll_generated.edenai.models.http_validation_error import HTTPValidationError
+from jobpoll_generated.edenai.models.universal_ai_async_request import UniversalAIAsyncRequest
+from jobpoll_generated.edenai.models.universal_ai_async_request_input import (
+    UniversalAIAsyncRequestInput,
+)
+from jobpoll_generated.edenai.models.universal_ai_async_request_provider_params import (
+    UniversalAIAsyncRequestProviderParams,
+)
+from jobpoll_generated.edenai.models.universal_ai_async_request_user_webhook_parameters import (
+    UniversalAIAsyncRequestUserWebhookParameters,
+)
+from jobpoll_generated.edenai.models.universal_ai_async_response import UniversalAIAsyncResponse
+from jobpoll_generated.edenai.models.universal_ai_async_response_error_type_0 import (
+    UniversalAIAsyncResponseErrorType0,
+)
+from jobpoll_generated.edenai.types import UNSET, Unset
+
+from . import _config, _http
+from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
+from ._config import DEFAULT_TIMEOUT
+from ._core import terminal_error
+from ._errors import APIError, Error, MalformedResponse, WaitTimeout
+from ._policy import PollPolicy
+from ._status import JobState, JobStatus
+from ._transport import AsyncHttp, Request, SyncHttp
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "DEFAULT_URL",
+    "MAX_FALLBACKS",
+    "VENDOR",
+    "AsyncEdenAI",
+    "EdenAI",
+    "check_job_id",
+    "job_output",
+    "to_status",
+]
+
+T = TypeVar("T")
+
+# --- 1. Facts ------------------------------------------------------------------------------
+
+VENDOR = "edenai"
+DEFAULT_URL = "https://api.edenai.run"
+KEY_ENV = "EDENAI_API_KEY"
+URL_ENV = "EDENAI_URL"
+MAX_FALLBACKS = 3
+"""Fallback models one job may name."""
+
+DEFAULT_POLICY = PollPolicy(
+    initial_delay=2.0, multiplier=1.5, max_delay=30.0, min_delay=1.0, jitter=0.25, max_retries=6
+)
+"""2 s, 3 s, 4.5 s, … up to 30 s (±25 %): async jobs (audio, video, documents) take from
+seconds to many minutes, and 429s carry no ``Retry-After``, so the backoff alone must spread
+retries out — wider jitter, one more retry than the engine's default."""
+
+_MODEL = re.compile(r"[a-z0-9_-]+/[a-z0-9_-]+/[a-z0-9_.-]+(?:/[^\s/]+)?", re.IGNORECASE)
+
+
+def check_job_id(job_id: object, *, name: str = "job_id") -> str:
+    """A job id (a UUID, as ``uuid.UUID`` or a string) in canonical form; ValueError if not."""
+    if isinstance(job_id, uuid.UUID):
+        return str(job_id)
+    if isinstance(job_id, str):
+        with contextlib.suppress(ValueError):
+            return str(uuid.UUID(job_id.strip()))
+    raise ValueError(f"{name} must be an Eden AI job id (a UUID), got {job_id!r:.60}")
+
+
+def _settings(
+    api_key: str | None, base_url: str | None
+) -> tuple[str, dict[str, str], tuple[str, ...]]:
+    """The base URL, auth headers and secrets of a client, validated."""
+    key = _config.secret(api_key, KEY_ENV, name="api_key").reveal()
+    url = _config.base_url(base_url, URL_ENV, DEFAULT_URL)
+    return url, {"Authorization": f"Bearer {key}"}, (key,)
+
+
+# --- 2. Status -----------------------------------------------------------------------------
+
+_STATES = {"processing": JobState.RUNNING, "success": JobState.SUCCEEDED, "fail": JobState.FAILED}
+
+
+def _compact(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    return " ".join(text.split())[:500]
+
+
+def _error_line(error: object) -> str | None:
+    """The provider's error as one line: ``type: message`` when it has them, else compact JSON."""
+    if error is None or isinstance(error, Unset):
+        return None
+    if isinstance(error, UniversalAIAsyncResponseErrorType0):
+        error = error.to_dict()
+    if isinstance(error, dict):
+        message, kind = error.get("message"), error.get("type")
+        if isinstance(message, str) and message.strip():
+            named = isinstance(kind, str) and kind.strip()
+            return _compact(f"{kind}: {message}" if named else message)
+        if not error:
+            return None
+    return _compact(error) or None
+
+
+def to_status(job_id: str, job: UniversalAIAsyncResponse) -> JobStatus:
+    """The job's status as a :class:`JobStatus` (the table in the module docstring)."""
+    word = job.status
+    if not isinstance(word, str):
+        raise TypeError("status is not a string")
+    state = _STATES.get(word.strip().lower())
+    detail = _error_line(job.error) if state is JobState.FAILED else None
+    return JobStatus(
+        vendor=VENDOR,
+        job_id=job_id,
+        state=state or JobState.RUNNING,
+        detail=detail,
+        vendor_status=word,
+        recognized=state is not None,
+        errors=(detail,) if detail else (),
+        response=job,
+    )
+
+
+def job_output(status: JobStatus) -> Any:
+    """The ``output`` of the job an Eden AI :class:`JobStatus` describes (None if it has none)."""
+    job = status.response
+    if not isinstance(job, UniversalAIAsyncResponse):
+        raise TypeError("status is not an Eden AI job status")
+    return None if isinstance(job.output, Unset) else job.output
+
+
+def _validation_messages(response: httpx.Response) -> list[str]:
+    """``loc: msg`` for each item of a 422 ``HTTPValidationError`` ([] if it is not one)."""
+    try:
+        detail = HTTPValidationError.from_dict(json.loads(response.content)).detail
+        if isinstance(detail, Unset):
+            return []
+        return [f"{'.'.join(map(str, item.loc))}: {item.msg}" for item in detail]
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+        return []
+
+
+def _check(response: httpx.Response, what: str, secrets: Sequence[str]) -> None:
+    """:func:`jobpoll._http.check`, with a 422's validation messages in the error."""
+    messages = _validation_messages(response) if response.status_code == 422 else []
+    if messages:
+        said = _http.redact("; ".join(messages), secrets)
+        raise APIError(
+            f"{what} was refused as invalid (HTTP 422): {said}",
+            status_code=422,
+            body_excerpt=_http.excerpt(response, secrets),
+            response=response,
+        )
+    _http.check(response, what=what, secrets=secrets)
+
+
+def _read(
+    response: httpx.Response,
+    what: str,
+    build: Callable[[UniversalAIAsyncResponse], T],
+    secrets: Sequence[str],
+) -> T:
+    """Check ``response``, parse it as a job with ``build``; shape errors → malformed."""
+    try:
+        return _http.read_json(
+            response,
+            lambda body: build(UniversalAIAsyncResponse.from_dict(_http.json_object(body))),
+            what=what,
+            secrets=secrets,
+            check_status=_check,
+        )
+    except MalformedResponse as err:
+        # Keep the id of a job that may have been made, so it is never lost.
+        with contextlib.suppress(ValueError, TypeError):
+            body = response.json()
+            if isinstance(body, dict):
+                err.job_id = check_job_id(body.get("public_id"))
+        raise
+
+
+class _Source:
+    """Polls one job: the engine's :class:`~jobpoll._drive.Source` for Eden AI."""
+
+    vendor = VENDOR
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        self._secrets = secrets
+
+    def status_request(self, job_id: str) -> Request:
+        return get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
+
+    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
+        status = _read(
+            response, f"Eden AI job {job_id}", lambda job: to_status(job_id, job), self._secrets
+        )
+        return status, _http.retry_after(response)
+
+
+# --- 3. Operations -------------------------------------------------------------------------
+
+
+def _json_object(value: object, name: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{name} must be a mapping, got {type(value).__name__}")
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ValueError(f"{name} is not JSON-serialisable: {exc}") from None
+    return dict(value)
+
+
+def _model(value: object, name: str) -> str:
+    if not isinstance(value, str) or not _MODEL.fullmatch(value):
+        raise ValueError(
+            f"{name} must be feature/subfeature/provider[/model], such as "
+            f"'audio/speech_to_text_async/google', got {value!r:.60}"
+        )
+    return value
+
+
+def _fallbacks(value: Sequence[str] | None) -> list[str] | Unset:
+    if value is None:
+        return UNSET
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ValueError("fallbacks must be a list of models (not a single string)")
+    if len(value) > MAX_FALLBACKS:
+        raise ValueError(f"fallbacks: {len(value)} given, at most {MAX_FALLBACKS}")
+    return [_model(item, f"fallbacks[{i}]") for i, item in enumerate(value)]
+
+
+def _webhook(value: str | None) -> str | Unset:
+    if value is None:
+        return UNSET
+    with contextlib.suppress(httpx.InvalidURL, TypeError, AttributeError):
+        url = httpx.URL(value.strip())
+        if url.scheme in ("http", "https") and url.host and not any(c.isspace() for c in value):
+            return str(url)
+    raise ValueError(f"webhook_receiver must be an http(s) URL, got {value!r:.60}")
+
+
+def submit_body(
+    model: str,
+    input: Mapping[str, Any],
+    *,
+    provider_params: Mapping[str, Any] | None = None,
+    show_original_response: bool = False,
+    fallbacks: Sequence[str] | None = None,
+    webhook_receiver: str | None = None,
+    user_webhook_parameters: Mapping[str, Any] | None = None,
+) -> UniversalAIAsyncRequest:
+    """A validated :class:`UniversalAIAsyncRequest`; ValueError naming the bad argument."""
+    if not isinstance(show_original_response, bool):
+        raise ValueError("show_original_response must be True or False")
+    return UniversalAIAsyncRequest(
+        model=_model(model, "model"),
+        input_=UniversalAIAsyncRequestInput.from_dict(_json_object(input, "input")),
+        provider_params=UNSET
+        if provider_params is None
+        else UniversalAIAsyncRequestProviderParams.from_dict(
+            _json_object(provider_params, "provider_params")
+        ),
+        show_original_response=show_original_response,
+        fallbacks=_fallbacks(fallbacks),
+        webhook_receiver=_webhook(webhook_receiver),
+        user_webhook_parameters=UNSET
+        if user_webhook_parameters is None
+        else UniversalAIAsyncRequestUserWebhookParameters.from_dict(
+            _json_object(user_webhook_parameters, "user_webhook_parameters")
+        ),
+    )
+
+
+def submit_request(body: UniversalAIAsyncRequest) -> Request:
+    """``POST /v3/universal-ai/async``."""
+    return create_async_job_v3_universal_ai_async_post._get_kwargs(body=body)
+
+
+def _public_id(job: UniversalAIAsyncResponse) -> str:
+    return check_job_id(job.public_id, name="public_id")
+
+
+def parse_submitted(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
+    """The id (``public_id``) of the job a submit created."""
+    return _read(response, "Eden AI submit", _public_id, secrets)
+
+
+def result_request(job_id: str) -> Request:
+    """``GET /v3/universal-ai/async/{job_id}`` (the status and output are one document)."""
+    return get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
+
+
+def finished(status: JobStatus, response: httpx.Response | None = None) -> Any:
+    """The output of a successful job; ``JobFailed`` for a failed one, and ``WaitTimeout``
+    (with ``status``) for a job that is not finished."""
+    if status.state is JobState.SUCCEEDED:
+        return job_output(status)
+    if status.done:
+        raise terminal_error(status, response)
+    raise WaitTimeout(
+        f"{VENDOR} job {status.job_id} is not finished ({status.vendor_status}): "
+        "wait for it first (wait or run)",
+        vendor=VENDOR,
+        job_id=status.job_id,
+        status=status,
+        response=response,
+    )
+
+
+# --- 4. Clients ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _about(job_id: str) -> Iterator[None]:
+    """Tag any jobpoll error raised inside with the job it concerns."""
+    try:
+        yield
+    except Error as err:
+        err.vendor = err.vendor or VENDOR
+        err.job_id = err.job_id or job_id
+        raise
+
+
+class EdenAI(SyncClient):
+    """Eden AI async jobs, synchronously.
+
+    ``api_key`` (or ``EDENAI_API_KEY``) is sent as ``Authorization: Bearer <key>``;
+    ``base_url`` (or ``EDENAI_URL``) defaults to https://api.edenai.run.
+    """
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        policy: PollPolicy | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], object] | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        check_wait(timeout, policy)
+        url, headers, self._secrets = _settings(api_key, base_url)
+        super().__init__(
+            http=SyncHttp(
+                vendor=VENDOR,
+                base_url=url,
+                headers=headers,
+                secrets=self._secrets,
+                client=http_client,
+                transport=transport,
+            ),
+            source=_Source(self._secrets),
+            policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+        )
+
+    def check_job_id(self, job_id: object) -> str:
+        """The job id (a UUID) in canonical form; ValueError naming ``job_id`` if not one."""
+        return check_job_id(job_id)
+
+    def submit(
+        self,
+        model: str,
+        input: Mapping[str, Any],
+        *,
+        provider_params: Mapping[str, Any] | None = None,
+        show_original_response: bool = False,
+        fallbacks: Sequence[str] | None = None,
+        webhook_receiver: str | None = None,
+        user_webhook_parameters: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Start a job (``model`` is ``feature/subfeature/provider[/model]``); returns its id."""
+        body = submit_body(
+            model,
+            input,
+            provider_params=provider_params,
+            show_original_response=show_original_response,
+            fallbacks=fallbacks,
+            webhook_receiver=webhook_receiver,
+            user_webhook_parameters=user_webhook_parameters,
+        )
+        return self._call(submit_request(body), self._parse(parse_submitted), idempotent=False)
+
+    def result(self, job_id: str) -> Any:
+        """The ``output`` of a successful job (one fetch); raises for any other status."""
+        jid = check_job_id(job_id)
+        with _about(jid):
+            return self._call(result_request(jid), self._finished(jid), idempotent=True)
+
+    def run(
+        self,
+        model: str,
+        input: Mapping[str, Any],
+        *,
+        provider_params: Mapping[str, Any] | None = None,
+        show_original_response: bool = False,
+        fallbacks: Sequence[str] | None = None,
+        webhook_receiver: str | None = None,
+        user_webhook_parameters: Mapping[str, Any] | None = None,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Any:
+        """Submit a job, wait for it, and return its ``output``."""
+        check_wait(timeout, policy)
+        job_id = self.submit(
+            model,
+            input,
+            provider_params=provider_params,
+            show_original_response=show_original_response,
+            fallbacks=fallbacks,
+            webhook_receiver=webhook_receiver,
+            user_webhook_parameters=user_webhook_parameters,
+        )
+        return job_output(self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update))
+
+    def _finished(self, job_id: str) -> Callable[[httpx.Response], Any]:
+        return lambda response: finished(self._source.interpret(job_id, response)[0], response)
+
+    def _parse(
+        self, parse: Callable[[httpx.Response, Sequence[str]], T]
+    ) -> Callable[[httpx.Response], T]:
+        return lambda response: parse(response, self._secrets)
+
+
+class AsyncEdenAI(AsyncClient):
+    """Eden AI async jobs on asyncio: the methods of :class:`EdenAI`, awaited."""
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        policy: PollPolicy | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        check_wait(timeout, policy)
+        url, headers, self._secrets = _settings(api_key, base_url)
+        super().__init__(
+            http=AsyncHttp(
+                vendor=VENDOR,
+                base_url=url,
+                headers=headers,
+                secrets=self._secrets,
+                client=http_client,
+                transport=transport,
+            ),
+            source=_Source(self._secrets),
+            policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+        )
+
+    def check_job_id(self, job_id: object) -> str:
+        """The job id (a UUID) in canonical form; ValueError naming ``job_id`` if not one."""
+        return check_job_id(job_id)
+
+    async def submit(
+        self,
+        model: str,
+        input: Mapping[str, Any],
+        *,
+        provider_params: Mapping[str, Any] | None = None,
+        show_original_response: bool = False,
+        fallbacks: Sequence[str] | None = None,
+        webhook_receiver: str | None = None,
+        user_webhook_parameters: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Start a job (``model`` is ``feature/subfeature/provider[/model]``); returns its id."""
+        body = submit_body(
+            model,
+            input,
+            provider_params=provider_params,
+            show_original_response=show_original_response,
+            fallbacks=fallbacks,
+            webhook_receiver=webhook_receiver,
+            user_webhook_parameters=user_webhook_parameters,
+        )
+        parse = self._parse(parse_submitted)
+        return await self._call(submit_request(body), parse, idempotent=False)
+
+    async def result(self, job_id: str) -> Any:
+        """The ``output`` of a successful job (one fetch); raises for any other status."""
+        jid = check_job_id(job_id)
+        with _about(jid):
+            return await self._call(result_request(jid), self._finished(jid), idempotent=True)
+
+    async def run(
+        self,
+        model: str,
+        input: Mapping[str, Any],
+        *,
+        provider_params: Mapping[str, Any] | None = None,
+        show_original_response: bool = False,
+        fallbacks: Sequence[str] | None = None,
+        webhook_receiver: str | None = None,
+        user_webhook_parameters: Mapping[str, Any] | None = None,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Any:
+        """Submit a job, wait for it, and return its ``output``."""
+        check_wait(timeout, policy)
+        job_id = await self.submit(
+            model,
+            input,
+            provider_params=provider_params,
+            show_original_response=show_original_response,
+            fallbacks=fallbacks,
+            webhook_receiver=webhook_receiver,
+            user_webhook_parameters=user_webhook_parameters,
+        )
+        status = await self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update)
+        return job_output(status)
+
+    def _finished(self, job_id: str) -> Callable[[httpx.Response], Any]:
+        return lambda response: finished(self._source.interpret(job_id, response)[0], response)
+
+    def _parse(
+        self, parse: Callable[[httpx.Response, Sequence[str]], T]
+    ) -> Callable[[httpx.Response], T]:
+        return lambda response: parse(response, self._secrets)

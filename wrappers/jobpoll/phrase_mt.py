@@ -1,0 +1,773 @@
+"""Phrase "BYO Engine" MT API: call (or test) a machine-translation engine built for Phrase.
+
+Asynchronous translation is ``POST /translateAsync`` → ``{id}``, then
+``GET /translateAsyncStatus/{id}`` until done, then ``GET /translateAsyncResult/{id}``. A request
+carries at most 500 segments; :meth:`PhraseMT.translate_and_wait` splits longer lists into
+several jobs and joins the results in input order.
+
+Status table (``TranslateAsyncStatusResponse.status`` → ``JobState``; case-insensitive):
+
+==============  ==========================================
+``running``     RUNNING
+``done``        SUCCEEDED (fetch it with ``result``)
+``failed``      FAILED (``JobFailed``; ``detail`` says why)
+any other word  RUNNING, ``recognized=False`` (warned once)
+==============  ==========================================
+
+Unknown ids: the reference adapter answers HTTP 500 ``{"error": "... No translation job found
+with id '…'"}`` for an id it does not know or has forgotten (after about 35 minutes). That
+text is recognised and raised as :class:`jobpoll.JobNotFound` at once; any other 500 is
+transient and retried, then raised as :class:`jobpoll.APIError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import httpx
+
+from jobpoll_generated.phrase_mt.api.asynchronous_translation import (
+    translate_async,
+    translate_async_result,
+    translate_async_status,
+)
+from jobpoll_generated.phrase_mt.api.engine import engine_status, languages
+from jobpoll_generated.phrase_mt.api.synchronous_translation import translate
+from jobpoll_generated.phrase_mt.models.error import Error as ErrorBody
+from jobpoll_generated.phrase_mt.models.glossary_entry import GlossaryEntry
+from jobpoll_generated.phrase_mt.models.language_pair import LanguagePair
+from jobpoll_generated.phrase_mt.models.languages_request import LanguagesRequest
+from jobpoll_generated.phrase_mt.models.languages_response import LanguagesResponse
+from jobpoll_generated.phrase_mt.models.metadata import Metadata
+from jobpoll_generated.phrase_mt.models.segment import Segment
+from jobpoll_generated.phrase_mt.models.status_request import StatusRequest
+from jobpoll_generated.phrase_mt.models.status_response import StatusResponse
+from jobpoll_generated.phrase_mt.models.translate_async_response import TranslateAsyncResponse
+from jobpoll_generated.phrase_mt.models.translate_async_status_response import (
+    TranslateAsyncStatusResponse,
+)
+from jobpoll_generated.phrase_mt.models.translate_request import TranslateRequest
+from jobpoll_generated.phrase_mt.models.translate_response import TranslateResponse
+from jobpoll_generated.phrase_mt.types import UNSET, Unset
+
+from . import _config, _http
+from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, _Default, check_wait
+from ._config import DEFAULT_TIMEOUT
+from ._errors import Error, JobNotFound, MalformedResponse, WaitTimeout
+from ._policy import PollPolicy
+from ._status import JobState, JobStatus
+from ._transport import AsyncHttp, Request, SyncHttp
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "MAX_SEGMENTS",
+    "VENDOR",
+    "AsyncPhraseMT",
+    "GlossaryInput",
+    "PhraseMT",
+    "SegmentInput",
+    "check_job_id",
+    "to_status",
+]
+
+T = TypeVar("T")
+
+# --- 1. Facts ------------------------------------------------------------------------------
+
+VENDOR = "phrase-mt"
+TOKEN_ENV = "PHRASE_MT_TOKEN"  # noqa: S105  # the variable's name, not a secret
+URL_ENV = "PHRASE_MT_URL"
+MAX_SEGMENTS = 500
+"""Segments one translate request may carry."""
+
+DEFAULT_POLICY = PollPolicy(
+    initial_delay=1.0, multiplier=1.5, max_delay=20.0, min_delay=0.5, jitter=0.2
+)
+"""1 s, 1.5 s, 2.25 s, … up to 20 s (±20 %): MT jobs take seconds to minutes."""
+
+_AUTH_HEADERS = {"api-token": "X-Api-Token", "bearer": "Authorization"}
+_LOCALE = re.compile(r"[a-z]{2,3}(?:_[a-z0-9]{2,8}){0,3}")
+_UNKNOWN_JOB = re.compile(r"no translation job found", re.IGNORECASE)
+
+SegmentInput = str | Segment | Mapping[str, Any]
+"""A segment: its text, a generated :class:`Segment`, or a dict ``{text, idx?, metadata?}``."""
+GlossaryInput = Mapping[str, str] | Iterable[GlossaryEntry | Mapping[str, str] | tuple[str, str]]
+"""A glossary: ``{term: translation}``, or a list of entries, dicts or (term, translation)."""
+
+
+def check_job_id(job_id: object) -> str:
+    """The engine's job id (any non-empty string without spaces or path characters)."""
+    return _config.text_id(job_id)
+
+
+def _auth_headers(token: str | None, auth: str) -> tuple[dict[str, str], str]:
+    if not isinstance(auth, str) or auth.lower() not in _AUTH_HEADERS:
+        raise ValueError(f"auth must be 'api-token' or 'bearer', got {auth!r}")
+    secret = _config.secret(token, TOKEN_ENV, name="token").reveal()
+    if auth.lower() == "bearer":
+        return {"Authorization": f"Bearer {secret}"}, secret
+    return {"X-Api-Token": secret}, secret
+
+
+# --- 2. Status -----------------------------------------------------------------------------
+
+_STATES = {"running": JobState.RUNNING, "done": JobState.SUCCEEDED, "failed": JobState.FAILED}
+
+
+def to_status(job_id: str, dto: TranslateAsyncStatusResponse) -> JobStatus:
+    """The engine's job status as a :class:`JobStatus` (the table in the module docstring)."""
+    word = dto.status
+    if not isinstance(word, str):
+        raise TypeError("status is not a string")
+    detail = dto.detail if isinstance(dto.detail, str) and dto.detail else None
+    state = _STATES.get(word.strip().lower())
+    failed = state is JobState.FAILED
+    return JobStatus(
+        vendor=VENDOR,
+        job_id=job_id,
+        state=state or JobState.RUNNING,
+        detail=detail,
+        vendor_status=word,
+        recognized=state is not None,
+        errors=(detail,) if failed and detail else (),
+        response=dto,
+    )
+
+
+def _check(response: httpx.Response, what: str, secrets: Sequence[str]) -> None:
+    """:func:`jobpoll._http.check`, plus the reference adapter's "unknown job" 500."""
+    if response.status_code >= 400:
+        try:
+            said = ErrorBody.from_dict(json.loads(response.content)).error
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+            said = UNSET
+        if isinstance(said, str) and _UNKNOWN_JOB.search(said):
+            raise JobNotFound(
+                f"{what} was not found (HTTP {response.status_code}: "
+                f"{_http.excerpt(response, secrets)}): a wrong id, or a job the engine forgot "
+                "(the reference adapter keeps jobs about 35 minutes)",
+                response=response,
+            )
+    _http.check(response, what=what, secrets=secrets)
+
+
+def _read(
+    response: httpx.Response,
+    what: str,
+    build: Callable[[dict[str, Any]], T],
+    secrets: Sequence[str],
+) -> T:
+    """Check ``response``, parse its JSON object with ``build``; shape errors → malformed."""
+    return _http.read_json(
+        response,
+        lambda body: build(_http.json_object(body)),
+        what=what,
+        secrets=secrets,
+        check_status=_check,
+    )
+
+
+class _Source:
+    """Polls one translation job: the engine's :class:`~jobpoll._drive.Source` for BYO MT."""
+
+    vendor = VENDOR
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        self._secrets = secrets
+
+    def status_request(self, job_id: str) -> Request:
+        return translate_async_status._get_kwargs(job_id)
+
+    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
+        status = _read(
+            response,
+            f"Phrase MT job {job_id}",
+            lambda body: to_status(job_id, TranslateAsyncStatusResponse.from_dict(body)),
+            self._secrets,
+        )
+        return status, _http.retry_after(response)
+
+
+# --- 3. Operations -------------------------------------------------------------------------
+
+
+def _language(code: object, name: str) -> str:
+    if not isinstance(code, str) or not code.strip():
+        raise ValueError(f"{name} must be a Phrase locale code such as 'en' or 'zh_tw'")
+    if not _LOCALE.fullmatch(code):
+        hint = code.strip().lower().replace("-", "_")
+        maybe = f" (did you mean {hint!r}?)" if _LOCALE.fullmatch(hint) else ""
+        raise ValueError(
+            f"{name} must be a Phrase locale code such as 'en' or 'zh_tw', got {code!r:.40}{maybe}"
+        )
+    return code
+
+
+def _is_json(value: object) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def _metadata(value: Metadata | Mapping[str, Any] | None, name: str) -> Metadata | Unset:
+    if value is None:
+        return UNSET
+    if isinstance(value, Metadata):
+        value = value.to_dict()
+    if not isinstance(value, Mapping) or not _is_json(value):
+        raise ValueError(f"{name} must be a JSON-serialisable mapping")
+    return Metadata.from_dict(value)
+
+
+def _segment(value: SegmentInput, where: str) -> Segment:
+    if isinstance(value, str):
+        value = {"text": value}
+    elif isinstance(value, Segment):
+        value = value.to_dict()
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{where} must be a string, a Segment or a dict with 'text'")
+    text = value.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{where}: text must be a non-empty string")
+    idx = value.get("idx")
+    if idx is not None and (isinstance(idx, bool) or not isinstance(idx, int) or idx < 0):
+        raise ValueError(f"{where}: idx must be a whole number >= 0")
+    extra = {k: v for k, v in value.items() if k not in ("text", "idx", "metadata")}
+    if not _is_json(extra):
+        raise ValueError(f"{where} must be JSON-serialisable")
+    segment = Segment(text=text, idx=UNSET if idx is None else idx)
+    segment.metadata = _metadata(value.get("metadata"), f"{where}.metadata")
+    segment.additional_properties = extra
+    return segment
+
+
+def _segments(segments: Iterable[SegmentInput], *, limit: int | None) -> list[Segment]:
+    if isinstance(segments, str | Mapping | Segment) or not isinstance(segments, Iterable):
+        raise ValueError("segments must be a list of segments (not a single one)")
+    out = [_segment(s, f"segments[{i}]") for i, s in enumerate(segments)]
+    if not out:
+        raise ValueError("segments must not be empty")
+    if limit is not None and len(out) > limit:
+        raise ValueError(
+            f"segments: {len(out)} given, at most {limit} per request "
+            "(translate_and_wait splits longer lists into several jobs)"
+        )
+    return out
+
+
+def _glossary(
+    glossary: Mapping[str, str]
+    | Iterable[GlossaryEntry | Mapping[str, str] | tuple[str, str]]
+    | None,
+) -> list[GlossaryEntry] | Unset:
+    if glossary is None:
+        return UNSET
+    if isinstance(glossary, str):
+        raise ValueError("glossary must be a mapping of term to translation, or a list of entries")
+    pairs: Iterable[Any] = glossary.items() if isinstance(glossary, Mapping) else glossary
+    entries = []
+    for i, item in enumerate(pairs):
+        term: object
+        translation: object
+        if isinstance(item, GlossaryEntry):
+            term, translation = item.term, item.translation
+        elif isinstance(item, Mapping):
+            term, translation = item.get("term"), item.get("translation")
+        elif isinstance(item, tuple) and len(item) == 2:
+            term, translation = item
+        else:
+            raise ValueError(f"glossary[{i}] must be a (term, translation) pair")
+        if not (isinstance(term, str) and term.strip() and isinstance(translation, str)):
+            raise ValueError(
+                f"glossary[{i}]: term must be a non-empty string, translation a string"
+            )
+        entries.append(GlossaryEntry(term=term, translation=translation))
+    return entries
+
+
+def translate_body(
+    source_language: str,
+    target_language: str,
+    segments: Iterable[SegmentInput],
+    *,
+    glossary: GlossaryInput | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    limit: int | None = MAX_SEGMENTS,
+) -> TranslateRequest:
+    """A validated :class:`TranslateRequest`; ValueError naming the bad argument."""
+    return TranslateRequest(
+        source_language=_language(source_language, "source_language"),
+        target_language=_language(target_language, "target_language"),
+        segments=_segments(segments, limit=limit),
+        glossary=_glossary(glossary),
+        metadata=_metadata(metadata, "metadata"),
+    )
+
+
+def split(body: TranslateRequest, size: int = MAX_SEGMENTS) -> list[TranslateRequest]:
+    """``body`` as requests of at most ``size`` segments, each segment's ``idx`` set to its
+    position in ``body`` so the results can be joined in order."""
+    chunks = []
+    for start in range(0, len(body.segments), size):
+        part = []
+        for offset, segment in enumerate(body.segments[start : start + size]):
+            numbered = Segment.from_dict(segment.to_dict())
+            numbered.idx = start + offset
+            part.append(numbered)
+        chunks.append(
+            TranslateRequest(
+                source_language=body.source_language,
+                target_language=body.target_language,
+                segments=part,
+                glossary=body.glossary,
+                metadata=body.metadata,
+            )
+        )
+    return chunks
+
+
+def join(
+    chunks: Sequence[TranslateRequest],
+    job_ids: Sequence[str],
+    results: Sequence[TranslateResponse],
+) -> list[str]:
+    """The translated texts of all chunks in input order, matched by the echoed ``idx``
+    (by position when the engine echoes none); MalformedResponse if they do not match."""
+    texts: list[str] = []
+    for chunk, job_id, result in zip(chunks, job_ids, results, strict=True):
+        wanted = [s.idx for s in chunk.segments]
+        got = result.segments
+        echoed = [s.idx for s in got]
+
+        def bad(why: str, job_id: str = job_id) -> MalformedResponse:
+            return MalformedResponse(
+                f"Phrase MT job {job_id} result: {why}", vendor=VENDOR, job_id=job_id
+            )
+
+        if len(got) != len(wanted):
+            raise bad(f"{len(got)} segments for {len(wanted)} sent")
+        if all(isinstance(i, Unset) for i in echoed):
+            texts.extend(s.translated_text for s in got)
+            continue
+        by_idx = {s.idx: s.translated_text for s in got}
+        if set(by_idx) != set(wanted):
+            raise bad("the segments' idx values do not match the request's")
+        texts.extend(by_idx[i] for i in wanted)
+    return texts
+
+
+def translate_request(body: TranslateRequest) -> Request:
+    """``POST /translate`` (synchronous, at most 500 segments)."""
+    return translate._get_kwargs(body=body)
+
+
+def translate_async_request(body: TranslateRequest) -> Request:
+    """``POST /translateAsync``."""
+    return translate_async._get_kwargs(body=body)
+
+
+def result_request(job_id: str) -> Request:
+    """``GET /translateAsyncResult/{id}``."""
+    return translate_async_result._get_kwargs(job_id)
+
+
+def engine_status_request(metadata: Mapping[str, Any] | None = None) -> Request:
+    """``POST /status``."""
+    return engine_status._get_kwargs(body=StatusRequest(metadata=_metadata(metadata, "metadata")))
+
+
+def languages_request(metadata: Mapping[str, Any] | None = None) -> Request:
+    """``POST /languages``."""
+    return languages._get_kwargs(body=LanguagesRequest(metadata=_metadata(metadata, "metadata")))
+
+
+def _translation(body: dict[str, Any]) -> TranslateResponse:
+    response = TranslateResponse.from_dict(body)
+    if not isinstance(response.segments, list):
+        raise TypeError("segments is not a list")
+    for segment in response.segments:
+        if not isinstance(segment.translated_text, str):
+            raise TypeError("translatedText is not a string")
+        idx: object = segment.idx
+        if idx is None:  # an engine that writes null for "no idx"
+            segment.idx = UNSET
+        elif not isinstance(idx, Unset) and (isinstance(idx, bool) or not isinstance(idx, int)):
+            raise TypeError("idx is not a whole number")
+    return response
+
+
+def parse_translation(
+    response: httpx.Response, secrets: Sequence[str] = (), *, what: str = "Phrase MT translate"
+) -> TranslateResponse:
+    """A :class:`TranslateResponse` (from ``/translate`` or ``/translateAsyncResult``)."""
+    return _read(response, what, _translation, secrets)
+
+
+def _job_id(body: dict[str, Any]) -> str:
+    return check_job_id(TranslateAsyncResponse.from_dict(body).id)
+
+
+def parse_submitted(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
+    """The job id ``/translateAsync`` returned."""
+    return _read(response, "Phrase MT translateAsync", _job_id, secrets)
+
+
+def _engine_status(body: dict[str, Any]) -> bool | str:
+    word = StatusResponse.from_dict(body).status
+    if not isinstance(word, str):
+        raise TypeError("status is not a string")
+    return {"ok": True, "not_ok": False}.get(word.strip().lower(), word)
+
+
+def parse_engine_status(response: httpx.Response, secrets: Sequence[str] = ()) -> bool | str:
+    """True for ``ok``, False for ``not_ok``, the engine's own word otherwise."""
+    return _read(response, "Phrase MT engine status", _engine_status, secrets)
+
+
+def _pairs(body: dict[str, Any]) -> list[LanguagePair]:
+    pairs = LanguagesResponse.from_dict(body).language_pairs
+    for pair in pairs:
+        if not isinstance(pair.source_language, str) or not isinstance(pair.target_language, str):
+            raise TypeError("a language code is not a string")
+    return pairs
+
+
+def parse_languages(response: httpx.Response, secrets: Sequence[str] = ()) -> list[LanguagePair]:
+    """The engine's language pairs."""
+    return _read(response, "Phrase MT languages", _pairs, secrets)
+
+
+# --- 4. Clients ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _about(job_id: str) -> Iterator[None]:
+    """Tag any jobpoll error raised inside with the job it concerns."""
+    try:
+        yield
+    except Error as err:
+        err.vendor = err.vendor or VENDOR
+        err.job_id = err.job_id or job_id
+        raise
+
+
+@contextlib.contextmanager
+def _submitting(done: Sequence[str], total: int) -> Iterator[None]:
+    """Say which chunks were already submitted when submitting the next one fails."""
+    try:
+        yield
+    except Error as err:
+        if done:
+            err.add_note(
+                f"jobpoll: {len(done)} of {total} chunks were submitted before this failed: "
+                + ", ".join(done)
+            )
+        raise
+
+
+def _deadline_passed(job_id: str) -> WaitTimeout:
+    return WaitTimeout(
+        f"Phrase MT job {job_id} was not waited for: the translate_and_wait deadline had "
+        "passed; wait for it (and fetch its result) yourself",
+        vendor=VENDOR,
+        job_id=job_id,
+    )
+
+
+class PhraseMT(SyncClient):
+    """A Phrase BYO MT engine, synchronously.
+
+    ``base_url`` (or ``PHRASE_MT_URL``) is the engine's own URL: there is no default.
+    ``token`` (or ``PHRASE_MT_TOKEN``) is sent as ``X-Api-Token: <token>`` (``auth="api-token"``)
+    or ``Authorization: Bearer <token>`` (``auth="bearer"``, an OAuth access token).
+    """
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        auth: str = "api-token",
+        base_url: str | None = None,
+        policy: PollPolicy | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], object] | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        headers, secret = _auth_headers(token, auth)
+        self._secrets = (secret,)
+        super().__init__(
+            http=SyncHttp(
+                vendor=VENDOR,
+                base_url=_config.base_url(base_url, URL_ENV, None),
+                headers=headers,
+                secrets=self._secrets,
+                client=http_client,
+                transport=transport,
+            ),
+            source=_Source(self._secrets),
+            policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+        )
+
+    def engine_status(self, *, metadata: Mapping[str, Any] | None = None) -> bool | str:
+        """True when the engine says ``ok``, False for ``not_ok``, else the engine's word."""
+        request = engine_status_request(metadata)
+        return self._call(request, self._parse(parse_engine_status), idempotent=True)
+
+    def languages(self, *, metadata: Mapping[str, Any] | None = None) -> list[LanguagePair]:
+        """The language pairs the engine supports."""
+        request = languages_request(metadata)
+        return self._call(request, self._parse(parse_languages), idempotent=True)
+
+    def translate(
+        self,
+        source_language: str,
+        target_language: str,
+        segments: Iterable[SegmentInput],
+        *,
+        glossary: GlossaryInput | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> TranslateResponse:
+        """Translate at most 500 segments synchronously (retried like a read: no job is made)."""
+        body = translate_body(
+            source_language, target_language, segments, glossary=glossary, metadata=metadata
+        )
+        return self._call(translate_request(body), self._parse(parse_translation), idempotent=True)
+
+    def translate_async(
+        self,
+        source_language: str,
+        target_language: str,
+        segments: Iterable[SegmentInput],
+        *,
+        glossary: GlossaryInput | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Start translating at most 500 segments; returns the job id to ``wait`` for."""
+        body = translate_body(
+            source_language, target_language, segments, glossary=glossary, metadata=metadata
+        )
+        return self._submit(body)
+
+    def result(self, job_id: str) -> TranslateResponse:
+        """The translation of a finished (``done``) job."""
+        jid = self.check_job_id(job_id)
+        with _about(jid):
+            return self._call(result_request(jid), self._result_parser(jid), idempotent=True)
+
+    def translate_and_wait(
+        self,
+        source_language: str,
+        target_language: str,
+        segments: Iterable[SegmentInput],
+        *,
+        glossary: GlossaryInput | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> list[str]:
+        """Translate any number of segments asynchronously; the translations in input order.
+
+        Over 500 segments become several jobs (each segment's ``idx`` set to its position):
+        all are submitted, then waited for one after another within one ``timeout``.
+        """
+        body = translate_body(
+            source_language,
+            target_language,
+            segments,
+            glossary=glossary,
+            metadata=metadata,
+            limit=None,
+        )
+        check_wait(timeout, policy)
+        chunks = split(body)
+        job_ids: list[str] = []
+        for chunk in chunks:
+            with _submitting(job_ids, len(chunks)):
+                job_ids.append(self._submit(chunk))
+        limit = self._timeout if isinstance(timeout, _Default) else timeout
+        deadline = None if limit is None else self._clock() + limit
+        results = []
+        for job_id in job_ids:
+            left = None if deadline is None else deadline - self._clock()
+            if left is not None and left <= 0:
+                raise _deadline_passed(job_id)
+            self.wait(job_id, timeout=left, policy=policy, on_update=on_update)
+            results.append(self.result(job_id))
+        return join(chunks, job_ids, results)
+
+    def _submit(self, body: TranslateRequest) -> str:
+        request = translate_async_request(body)
+        return self._call(request, self._parse(parse_submitted), idempotent=False)
+
+    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse]:
+        what = f"Phrase MT job {job_id} result"
+        return lambda response: parse_translation(response, self._secrets, what=what)
+
+    def _parse(
+        self, parse: Callable[[httpx.Response, Sequence[str]], T]
+    ) -> Callable[[httpx.Response], T]:
+        return lambda response: parse(response, self._secrets)
+
+
+class AsyncPhraseMT(AsyncClient):
+    """A Phrase BYO MT engine on asyncio: the methods of :class:`PhraseMT`, awaited."""
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        auth: str = "api-token",
+        base_url: str | None = None,
+        policy: PollPolicy | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        headers, secret = _auth_headers(token, auth)
+        self._secrets = (secret,)
+        super().__init__(
+            http=AsyncHttp(
+                vendor=VENDOR,
+                base_url=_config.base_url(base_url, URL_ENV, None),
+                headers=headers,
+                secrets=self._secrets,
+                client=http_client,
+                transport=transport,
+            ),
+            source=_Source(self._secrets),
+            policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+        )
+
+    async def engine_status(self, *, metadata: Mapping[str, Any] | None = None) -> bool | str:
+        """True when the engine says ``ok``, False for ``not_ok``, else the engine's word."""
+        request = engine_status_request(metadata)
+        return await self._call(request, self._parse(parse_engine_status), idempotent=True)
+
+    async def languages(self, *, metadata: Mapping[str, Any] | None = None) -> list[LanguagePair]:
+        """The language pairs the engine supports."""
+        request = languages_request(metadata)
+        return await self._call(request, self._parse(parse_languages), idempotent=True)
+
+    async def translate(
+        self,
+        source_language: str,
+        target_language: str,
+        segments: Iterable[SegmentInput],
+        *,
+        glossary: GlossaryInput | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> TranslateResponse:
+        """Translate at most 500 segments synchronously (retried like a read: no job is made)."""
+        body = translate_body(
+            source_language, target_language, segments, glossary=glossary, metadata=metadata
+        )
+        parse = self._parse(parse_translation)
+        return await self._call(translate_request(body), parse, idempotent=True)
+
+    async def translate_async(
+        self,
+        source_language: str,
+        target_language: str,
+        segments: Iterable[SegmentInput],
+        *,
+        glossary: GlossaryInput | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Start translating at most 500 segments; returns the job id to ``wait`` for."""
+        body = translate_body(
+            source_language, target_language, segments, glossary=glossary, metadata=metadata
+        )
+        return await self._submit(body)
+
+    async def result(self, job_id: str) -> TranslateResponse:
+        """The translation of a finished (``done``) job."""
+        jid = self.check_job_id(job_id)
+        with _about(jid):
+            return await self._call(result_request(jid), self._result_parser(jid), idempotent=True)
+
+    async def translate_and_wait(
+        self,
+        source_language: str,
+        target_language: str,
+        segments: Iterable[SegmentInput],
+        *,
+        glossary: GlossaryInput | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> list[str]:
+        """Translate any number of segments asynchronously; the translations in input order.
+
+        Over 500 segments become several jobs (each segment's ``idx`` set to its position),
+        submitted one by one and then waited for concurrently; the first failure cancels
+        the other waits and is raised.
+        """
+        body = translate_body(
+            source_language,
+            target_language,
+            segments,
+            glossary=glossary,
+            metadata=metadata,
+            limit=None,
+        )
+        check_wait(timeout, policy)
+        chunks = split(body)
+        job_ids: list[str] = []
+        for chunk in chunks:
+            with _submitting(job_ids, len(chunks)):
+                job_ids.append(await self._submit(chunk))
+
+        async def finish(job_id: str) -> TranslateResponse:
+            await self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update)
+            return await self.result(job_id)
+
+        tasks = [asyncio.ensure_future(finish(job_id)) for job_id in job_ids]
+        try:
+            results = await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return join(chunks, job_ids, results)
+
+    async def _submit(self, body: TranslateRequest) -> str:
+        request = translate_async_request(body)
+        return await self._call(request, self._parse(parse_submitted), idempotent=False)
+
+    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse]:
+        what = f"Phrase MT job {job_id} result"
+        return lambda response: parse_translation(response, self._secrets, what=what)
+
+    def _parse(
+        self, parse: Callable[[httpx.Response, Sequence[str]], T]
+    ) -> Callable[[httpx.Response], T]:
+        return lambda response: parse(response, self._secrets)

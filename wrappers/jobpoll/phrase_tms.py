@@ -1,0 +1,892 @@
+"""Phrase TMS asynchronous requests: pre-translate jobs, then poll ``GET /api2/v1/async/{id}``.
+
+Phrase's async request has no status field: it is running while ``asyncResponse`` is null,
+failed when ``asyncResponse.errorCode`` is set, and finished otherwise (possibly with
+``warnings``). Pending requests are capped per organisation (:meth:`PhraseTMS.limits`), and
+Phrase asks clients not to poll aggressively: the default policy starts at 2 s and backs off
+to one poll a minute.
+
+Status table (``JobStatus.vendor_status`` → ``JobState``):
+
+=========================================  ===========  ==========================
+``asyncResponse``                          vendor word  state
+=========================================  ===========  ==========================
+null or absent                             pending      RUNNING
+an object with ``errorCode``               failed       FAILED (``JobFailed``)
+an object without ``errorCode``            finished     SUCCEEDED (``warnings``)
+=========================================  ===========  ==========================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from jobpoll_generated.phrase_tms.api.async_request import (
+    get_async_request,
+    get_current_limit_status,
+    list_pending_requests,
+)
+from jobpoll_generated.phrase_tms.api.authentication import login
+from jobpoll_generated.phrase_tms.api.job import pre_translate_v2
+from jobpoll_generated.phrase_tms.models.async_request_dto_v1 import AsyncRequestDtoV1
+from jobpoll_generated.phrase_tms.models.async_request_status_dto_v1 import (
+    AsyncRequestStatusDtoV1,
+)
+from jobpoll_generated.phrase_tms.models.async_request_wrapper_v2_dto import (
+    AsyncRequestWrapperV2Dto,
+)
+from jobpoll_generated.phrase_tms.models.async_response_dto_v1 import AsyncResponseDtoV1
+from jobpoll_generated.phrase_tms.models.error_detail_dto_v1 import ErrorDetailDtoV1
+from jobpoll_generated.phrase_tms.models.login_dto import LoginDto
+from jobpoll_generated.phrase_tms.models.login_response_dto import LoginResponseDto
+from jobpoll_generated.phrase_tms.models.page_dto_async_request_dto_v1 import (
+    PageDtoAsyncRequestDtoV1,
+)
+from jobpoll_generated.phrase_tms.models.pre_translate_jobs_v2_dto import PreTranslateJobsV2Dto
+from jobpoll_generated.phrase_tms.models.pre_translate_jobs_v2_dto_pre_translate_settings import (
+    PreTranslateJobsV2DtoPreTranslateSettings,
+)
+from jobpoll_generated.phrase_tms.models.uid_reference import UidReference
+from jobpoll_generated.phrase_tms.types import Unset
+
+from . import _config, _http
+from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
+from ._config import DEFAULT_TIMEOUT, Secret
+from ._errors import Error, MalformedResponse, WaitTimeout
+from ._http import transport_error
+from ._policy import PollPolicy
+from ._status import JobState, JobStatus
+from ._transport import AsyncHttp, Request, SyncHttp
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "DEFAULT_URL",
+    "US_URL",
+    "VENDOR",
+    "AsyncPhraseTMS",
+    "AsyncRequestRef",
+    "Limits",
+    "PhraseTMS",
+    "check_job_id",
+    "to_status",
+]
+
+T = TypeVar("T")
+log = logging.getLogger("jobpoll")
+
+# --- 1. Facts ------------------------------------------------------------------------------
+
+VENDOR = "phrase-tms"
+DEFAULT_URL = "https://cloud.memsource.com/web"
+"""The EU data centre, Phrase's default."""
+US_URL = "https://us.cloud.memsource.com/web"
+"""The US data centre: pass ``base_url=US_URL`` (or set ``PHRASE_TMS_URL``)."""
+TOKEN_ENV = "PHRASE_TMS_TOKEN"  # noqa: S105  # the variable's name, not a secret
+URL_ENV = "PHRASE_TMS_URL"
+
+DEFAULT_POLICY = PollPolicy(
+    initial_delay=2.0, multiplier=1.5, max_delay=60.0, min_delay=1.0, jitter=0.2
+)
+"""2 s, 3 s, 4.5 s, … up to one poll a minute (±20 %): Phrase asks clients not to poll hard."""
+
+_SCHEMES = {"apitoken": "ApiToken", "bearer": "Bearer"}
+_INT64_MAX = 2**63 - 1
+_MAX_PAGES = 1000
+
+
+def check_job_id(job_id: object) -> str:
+    """An async request id (an int64, given as int or digit string) as a string.
+
+    ValueError naming ``job_id`` for anything else.
+    """
+    if isinstance(job_id, int) and not isinstance(job_id, bool):
+        number = job_id
+    elif isinstance(job_id, str) and job_id.strip().isascii() and job_id.strip().isdigit():
+        number = int(job_id.strip())
+    else:
+        raise ValueError(
+            f"job_id must be a Phrase async request id (a whole number), got {job_id!r:.40}"
+        )
+    if not 0 < number <= _INT64_MAX:
+        raise ValueError(f"job_id must be a positive 64-bit number, got {number}")
+    return str(number)
+
+
+class _Auth:
+    """One client's credentials: a token, or a user name and password that log in once."""
+
+    def __init__(
+        self, scheme: str, token: Secret | None, login: tuple[str, Secret] | None = None
+    ) -> None:
+        self.scheme = scheme
+        self.token = token
+        self.login = login
+
+    @property
+    def username(self) -> str | None:
+        return None if self.login is None else self.login[0]
+
+    def headers(self) -> dict[str, str]:
+        if self.token is None:
+            return {}
+        return {"Authorization": f"{self.scheme} {self.token.reveal()}"}
+
+    def secrets(self) -> tuple[str, ...]:
+        password = None if self.login is None else self.login[1]
+        return tuple(s.reveal() for s in (self.token, password) if s is not None)
+
+    def __repr__(self) -> str:
+        how = "token" if self.login is None else f"login as {self.username}"
+        return f"<_Auth {self.scheme} {how}>"
+
+
+def _credentials(
+    token: str | None, auth_scheme: str, username: str | None, password: str | None
+) -> _Auth:
+    if not isinstance(auth_scheme, str) or auth_scheme.lower() not in _SCHEMES:
+        raise ValueError(f"auth_scheme must be 'ApiToken' or 'Bearer', got {auth_scheme!r}")
+    scheme = _SCHEMES[auth_scheme.lower()]
+    wants_login = username is not None or password is not None
+    if token is not None and wants_login:
+        raise ValueError("pass either token or username and password, not both")
+    if token is None and wants_login:
+        if username is None or password is None:
+            missing = "username" if username is None else "password"
+            raise ValueError(f"{missing} is required to log in (or pass token=...)")
+        if scheme != "ApiToken":
+            raise ValueError("auth_scheme must be 'ApiToken' with username/password login")
+        if not isinstance(username, str) or not username.strip():
+            raise ValueError("username must be a non-empty string")
+        if not isinstance(password, str) or not password:
+            raise ValueError("password must be a non-empty string")
+        return _Auth(scheme, None, (username.strip(), Secret(password)))
+    return _Auth(scheme, _config.secret(token, TOKEN_ENV, name="token"))
+
+
+# --- 2. Status -----------------------------------------------------------------------------
+
+
+def _lines(details: list[ErrorDetailDtoV1] | Unset) -> tuple[str, ...]:
+    if isinstance(details, Unset):
+        return ()
+    if not isinstance(details, list):
+        raise TypeError("errorDetails/warnings is not a list")
+    lines = []
+    for item in details:
+        parts = [p for p in (item.code, item.message) if isinstance(p, str) and p]
+        lines.append(": ".join(parts) or "(no code or message)")
+    return tuple(lines)
+
+
+def to_status(job_id: str, dto: AsyncRequestDtoV1) -> JobStatus:
+    """Phrase's async request as a :class:`JobStatus` (the table in the module docstring)."""
+    action = dto.action if isinstance(dto.action, str) and dto.action else "async request"
+    done = dto.async_response
+    if done is None or isinstance(done, Unset):
+        return JobStatus(
+            vendor=VENDOR,
+            job_id=job_id,
+            state=JobState.RUNNING,
+            detail=f"{action} pending",
+            vendor_status="pending",
+            response=dto,
+        )
+    if not isinstance(done, AsyncResponseDtoV1):
+        raise TypeError("asyncResponse is neither null nor an object")
+    code = done.error_code
+    if not isinstance(code, Unset | str | None):
+        raise TypeError("errorCode is not a string")
+    desc = done.error_desc if isinstance(done.error_desc, str) and done.error_desc else None
+    warnings = _lines(done.warnings)
+    if code:
+        errors = _lines(done.error_details) or (": ".join(filter(None, (code, desc))),)
+        return JobStatus(
+            vendor=VENDOR,
+            job_id=job_id,
+            state=JobState.FAILED,
+            detail=desc or code,
+            vendor_status="failed",
+            errors=errors,
+            warnings=warnings,
+            response=dto,
+        )
+    return JobStatus(
+        vendor=VENDOR,
+        job_id=job_id,
+        state=JobState.SUCCEEDED,
+        detail=f"{action} finished" + (f" with {len(warnings)} warning(s)" if warnings else ""),
+        vendor_status="finished",
+        warnings=warnings,
+        response=dto,
+    )
+
+
+def _read(
+    response: httpx.Response,
+    what: str,
+    build: Callable[[dict[str, Any]], T],
+    secrets: Sequence[str],
+) -> T:
+    """Check ``response``, parse its JSON object with ``build``; shape errors → malformed."""
+    return _http.read_json(
+        response, lambda body: build(_http.json_object(body)), what=what, secrets=secrets
+    )
+
+
+class _Source:
+    """Polls one async request: the engine's :class:`~jobpoll._drive.Source` for Phrase TMS."""
+
+    vendor = VENDOR
+
+    def __init__(self, auth: _Auth) -> None:
+        self._auth = auth
+
+    def status_request(self, job_id: str) -> Request:
+        return get_async_request._get_kwargs(int(job_id))
+
+    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
+        what = f"Phrase TMS async request {job_id}"
+        status = _read(
+            response,
+            what,
+            lambda body: to_status(job_id, AsyncRequestDtoV1.from_dict(body)),
+            self._auth.secrets(),
+        )
+        return status, _http.retry_after(response)
+
+
+# --- 3. Operations -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class AsyncRequestRef:
+    """The async request a submit started: pass ``id`` to ``wait``/``watch``/``status``."""
+
+    id: str
+    action: str | None = None
+    date_created: datetime.datetime | None = None
+    response: AsyncRequestWrapperV2Dto | None = attrs.field(default=None, repr=False, eq=False)
+
+
+@attrs.frozen
+class Limits:
+    """The organisation's cap on pending async requests (None: unlimited) and the count now."""
+
+    limit: int | None
+    count: int
+
+    @property
+    def full(self) -> bool:
+        """True when no new async request may start now."""
+        return self.limit is not None and self.count >= self.limit
+
+
+def _uid(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string uid, got {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        raise ValueError(f"{name} must not be empty")
+    if any(c.isspace() or c in "/?#%\\" or not c.isprintable() for c in text):
+        raise ValueError(
+            f"{name} must not contain spaces, '/', '?', '#', '%' or control characters"
+        )
+    return text
+
+
+def _url(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    try:
+        url = httpx.URL(value.strip())
+    except (httpx.InvalidURL, TypeError):
+        raise ValueError(f"{name} is not a valid URL") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"{name} must be an http:// or https:// URL with a host")
+    return value.strip()
+
+
+def _is_json(value: object) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True
+
+
+def pre_translate_request(
+    project_uid: str,
+    job_uids: Sequence[str],
+    *,
+    segment_filters: Sequence[str] | None = None,
+    use_project_settings: bool | None = None,
+    callback_url: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Request:
+    """``POST /api2/v2/projects/{projectUid}/jobs/preTranslate``; ValueError on bad input."""
+    project = _uid(project_uid, "project_uid")
+    if isinstance(job_uids, str) or not isinstance(job_uids, Sequence):
+        raise ValueError("job_uids must be a list of job uids (not a single string)")
+    if not job_uids:
+        raise ValueError("job_uids must not be empty")
+    jobs = [UidReference(uid=_uid(uid, "job_uids")) for uid in job_uids]
+    body = PreTranslateJobsV2Dto(jobs=jobs)
+    if segment_filters is not None:
+        if isinstance(segment_filters, str) or not isinstance(segment_filters, Sequence):
+            raise ValueError("segment_filters must be a list of filter names")
+        body.segment_filters = [_uid(f, "segment_filters") for f in segment_filters]
+    if use_project_settings is not None:
+        if not isinstance(use_project_settings, bool):
+            raise ValueError("use_project_settings must be True, False or None")
+        body.use_project_pre_translate_settings = use_project_settings
+    if callback_url is not None:
+        body.callback_url = _url(callback_url, "callback_url")
+    if settings is not None:
+        if not isinstance(settings, Mapping) or not _is_json(settings):
+            raise ValueError("settings must be a JSON-serialisable mapping of settings")
+        body.pre_translate_settings = PreTranslateJobsV2DtoPreTranslateSettings.from_dict(settings)
+    return pre_translate_v2._get_kwargs(project, body=body)
+
+
+def _ref(body: dict[str, Any]) -> AsyncRequestRef:
+    dto = AsyncRequestWrapperV2Dto.from_dict(body)
+    ref = dto.async_request
+    if isinstance(ref, Unset):
+        raise KeyError("asyncRequest")
+    raw_id: object = ref.id
+    if isinstance(raw_id, Unset):
+        raise KeyError("asyncRequest.id")
+    return AsyncRequestRef(
+        id=check_job_id(raw_id),
+        action=ref.action if isinstance(ref.action, str) else None,
+        date_created=None if isinstance(ref.date_created, Unset) else ref.date_created,
+        response=dto,
+    )
+
+
+def parse_submitted(
+    response: httpx.Response, secrets: Sequence[str] = (), *, what: str = "Phrase TMS submit"
+) -> AsyncRequestRef:
+    """The async request a submit call started."""
+    return _read(response, what, _ref, secrets)
+
+
+def _submitted(project_uid: str) -> Callable[[httpx.Response, Sequence[str]], AsyncRequestRef]:
+    what = f"Phrase TMS project {project_uid.strip()} (pre-translate)"
+    return lambda response, secrets: parse_submitted(response, secrets, what=what)
+
+
+def limits_request() -> Request:
+    """``GET /api2/v1/async/status``."""
+    return get_current_limit_status._get_kwargs()
+
+
+def _whole(value: object, name: str) -> int:
+    if isinstance(value, Unset):
+        raise KeyError(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} is not a whole number")
+    return value
+
+
+def _limits(body: dict[str, Any]) -> Limits:
+    counts = AsyncRequestStatusDtoV1.from_dict(body).concurrent_requests
+    if isinstance(counts, Unset):
+        raise KeyError("concurrentRequests")
+    limit = None if counts.limit is None or isinstance(counts.limit, Unset) else counts.limit
+    return Limits(
+        limit=None if limit is None else _whole(limit, "concurrentRequests.limit"),
+        count=_whole(counts.count, "concurrentRequests.count"),
+    )
+
+
+def parse_limits(response: httpx.Response, secrets: Sequence[str] = ()) -> Limits:
+    """The organisation's pending-request limit and count."""
+    return _read(response, "Phrase TMS async limits", _limits, secrets)
+
+
+def pending_request(page_number: int, page_size: int) -> Request:
+    """``GET /api2/v1/async?pageNumber=&pageSize=`` (page size 1..50)."""
+    return list_pending_requests._get_kwargs(page_number=page_number, page_size=page_size)
+
+
+def _page(body: dict[str, Any]) -> tuple[list[AsyncRequestDtoV1], int | None]:
+    page = PageDtoAsyncRequestDtoV1.from_dict(body)
+    content = [] if isinstance(page.content, Unset) else page.content
+    if not isinstance(content, list):
+        raise TypeError("content is not a list")
+    total = page.total_pages
+    return content, total if isinstance(total, int) and not isinstance(total, bool) else None
+
+
+def parse_pending(
+    response: httpx.Response, secrets: Sequence[str] = ()
+) -> tuple[list[AsyncRequestDtoV1], int | None]:
+    """One page of pending requests and the total number of pages (None if not given)."""
+    return _read(response, "Phrase TMS pending requests", _page, secrets)
+
+
+def _more(page_number: int, page_size: int, got: int, total_pages: int | None) -> bool:
+    if got < page_size or page_number + 1 >= _MAX_PAGES:
+        return False
+    return total_pages is None or page_number + 1 < total_pages
+
+
+def _check_page_size(page_size: int) -> int:
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= 50:
+        raise ValueError(f"page_size must be a whole number from 1 to 50, got {page_size!r}")
+    return page_size
+
+
+def login_request(username: str, password: Secret) -> Request:
+    """``POST /api2/v1/auth/login``. The request holds the password: never show it."""
+    return login._get_kwargs(body=LoginDto(user_name=username, password=password.reveal()))
+
+
+def _token(body: dict[str, Any]) -> str:
+    token = LoginResponseDto.from_dict(body).token
+    if not isinstance(token, str) or not token.strip():
+        raise KeyError("token")
+    return token.strip()
+
+
+def parse_login(response: httpx.Response, secrets: Sequence[str] = ()) -> Secret:
+    """The token a login returned. A malformed answer is reported without any body excerpt."""
+    try:
+        return Secret(_read(response, "the login request", _token, secrets))
+    except MalformedResponse as err:
+        err.body_excerpt = ""  # the body may hold the token
+        raise
+
+
+def _capacity_delay(
+    policy: PollPolicy,
+    limits: Limits,
+    *,
+    attempt: int,
+    waited: float,
+    timeout: float | None,
+    random: Callable[[], float],
+) -> float:
+    """The sleep before asking about room again; WaitTimeout once the timeout is spent."""
+    delay = policy.next_delay(attempt, None, random)
+    if timeout is not None:
+        room = timeout - waited - policy.min_poll_time
+        if room <= 0:
+            raise WaitTimeout(
+                f"Phrase TMS still has {limits.count} of {limits.limit} async requests pending "
+                f"after {waited:g} s; nothing was submitted",
+                vendor=VENDOR,
+            )
+        delay = min(delay, room)
+    log.info(
+        "%s: %d of %s async requests pending, asking again in %.3g s",
+        VENDOR,
+        limits.count,
+        limits.limit,
+        delay,
+    )
+    return delay
+
+
+# --- 4. Clients ----------------------------------------------------------------------------
+
+
+def _login_failed(err: Error, username: str | None) -> Error:
+    err.message = f"Phrase TMS login as {username} failed: {err.message}"
+    err.response = None  # its request carries the password
+    # The request that needed the token was never sent, so even a write may be retried.
+    err.unsent = True
+    return err
+
+
+class _SyncLoginHttp(SyncHttp):
+    """The HTTP channel, logging in on first use when the client was given a password."""
+
+    def __init__(
+        self,
+        *,
+        auth: _Auth,
+        base_url: str,
+        client: httpx.Client | None,
+        transport: httpx.BaseTransport | None,
+    ) -> None:
+        super().__init__(
+            vendor=VENDOR,
+            base_url=base_url,
+            headers=auth.headers(),
+            secrets=auth.secrets(),
+            client=client,
+            transport=transport,
+        )
+        self._auth = auth
+        self._lock = threading.Lock()
+
+    def send(self, request: Request, timeout: float) -> httpx.Response:
+        if self._auth.login is None:
+            return super().send(request, timeout)
+        used = self._log_in(timeout, None)
+        response = super().send(request, timeout)
+        if response.status_code == 401:  # the ~24 h token expired: log in again, once
+            self._log_in(timeout, used)
+            response = super().send(request, timeout)
+        return response
+
+    def _log_in(self, timeout: float, stale: Secret | None) -> Secret:
+        auth = self._auth
+        with self._lock:
+            if auth.token is None or auth.token is stale:
+                assert auth.login is not None
+                try:
+                    sent = super().send(login_request(*auth.login), timeout)
+                    token = parse_login(sent, auth.secrets())
+                except httpx.TransportError as exc:
+                    raise _login_failed(transport_error(exc), auth.username) from None
+                except Error as err:
+                    raise _login_failed(err, auth.username) from None
+                _adopt(self, auth, token)
+            assert auth.token is not None
+            return auth.token
+
+
+class _AsyncLoginHttp(AsyncHttp):
+    """The async HTTP channel, logging in on first use when given a password."""
+
+    def __init__(
+        self,
+        *,
+        auth: _Auth,
+        base_url: str,
+        client: httpx.AsyncClient | None,
+        transport: httpx.AsyncBaseTransport | None,
+    ) -> None:
+        super().__init__(
+            vendor=VENDOR,
+            base_url=base_url,
+            headers=auth.headers(),
+            secrets=auth.secrets(),
+            client=client,
+            transport=transport,
+        )
+        self._auth = auth
+        self._lock = asyncio.Lock()
+
+    async def send(self, request: Request, timeout: float) -> httpx.Response:
+        if self._auth.login is None:
+            return await super().send(request, timeout)
+        used = await self._log_in(timeout, None)
+        response = await super().send(request, timeout)
+        if response.status_code == 401:  # the ~24 h token expired: log in again, once
+            await self._log_in(timeout, used)
+            response = await super().send(request, timeout)
+        return response
+
+    async def _log_in(self, timeout: float, stale: Secret | None) -> Secret:
+        auth = self._auth
+        async with self._lock:
+            if auth.token is None or auth.token is stale:
+                assert auth.login is not None
+                try:
+                    sent = await super().send(login_request(*auth.login), timeout)
+                    token = parse_login(sent, auth.secrets())
+                except httpx.TransportError as exc:
+                    raise _login_failed(transport_error(exc), auth.username) from None
+                except Error as err:
+                    raise _login_failed(err, auth.username) from None
+                _adopt(self, auth, token)
+            assert auth.token is not None
+            return auth.token
+
+
+def _adopt(http: SyncHttp | AsyncHttp, auth: _Auth, token: Secret) -> None:
+    auth.token = token
+    http.set_header("Authorization", f"{auth.scheme} {token.reveal()}")
+    http.secrets = auth.secrets()
+    log.debug("%s: logged in as %s", VENDOR, auth.username)
+
+
+class PhraseTMS(SyncClient):
+    """Phrase TMS async requests, synchronously.
+
+    ``token`` (or ``PHRASE_TMS_TOKEN``) is sent as ``Authorization: ApiToken <token>``, or
+    ``Bearer <token>`` with ``auth_scheme="Bearer"`` (an OAuth access token). Instead of a
+    token, ``username`` and ``password`` log in (``POST /api2/v1/auth/login``) on first use.
+    ``base_url`` (or ``PHRASE_TMS_URL``) defaults to the EU data centre :data:`DEFAULT_URL`;
+    US accounts use :data:`US_URL` (``https://us.cloud.memsource.com/web``).
+    """
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        auth_scheme: str = "ApiToken",
+        username: str | None = None,
+        password: str | None = None,
+        base_url: str | None = None,
+        policy: PollPolicy | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], object] | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        auth = _credentials(token, auth_scheme, username, password)
+        url = _config.base_url(base_url, URL_ENV, DEFAULT_URL)
+        self._auth = auth
+        super().__init__(
+            http=_SyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
+            source=_Source(auth),
+            policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+        )
+
+    def check_job_id(self, job_id: object) -> str:
+        """The async request id as a string; ValueError naming ``job_id`` if not a number."""
+        return check_job_id(job_id)
+
+    def pre_translate(
+        self,
+        project_uid: str,
+        job_uids: Sequence[str],
+        *,
+        segment_filters: Sequence[str] | None = None,
+        use_project_settings: bool | None = None,
+        callback_url: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        wait_for_capacity: bool = False,
+    ) -> AsyncRequestRef:
+        """Start pre-translating jobs; returns the async request (``wait(ref.id)``).
+
+        With ``wait_for_capacity``, first wait (within the client's timeout) while the
+        organisation is at its pending-request limit.
+        """
+        request = pre_translate_request(
+            project_uid,
+            job_uids,
+            segment_filters=segment_filters,
+            use_project_settings=use_project_settings,
+            callback_url=callback_url,
+            settings=settings,
+        )
+        if wait_for_capacity:
+            self._await_capacity()
+        parse = self._parse(_submitted(project_uid))
+        return self._call(request, parse, idempotent=False)
+
+    def pre_translate_and_wait(
+        self,
+        project_uid: str,
+        job_uids: Sequence[str],
+        *,
+        segment_filters: Sequence[str] | None = None,
+        use_project_settings: bool | None = None,
+        callback_url: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        wait_for_capacity: bool = False,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> JobStatus:
+        """:meth:`pre_translate`, then :meth:`wait` for it (``timeout`` bounds the wait)."""
+        check_wait(timeout, policy)
+        ref = self.pre_translate(
+            project_uid,
+            job_uids,
+            segment_filters=segment_filters,
+            use_project_settings=use_project_settings,
+            callback_url=callback_url,
+            settings=settings,
+            wait_for_capacity=wait_for_capacity,
+        )
+        return self.wait(ref.id, timeout=timeout, policy=policy, on_update=on_update)
+
+    def limits(self) -> Limits:
+        """The organisation's pending async request limit and how many are pending now."""
+        return self._call(limits_request(), self._parse(parse_limits), idempotent=True)
+
+    def pending(self, *, page_size: int = 50) -> list[AsyncRequestDtoV1]:
+        """Every pending async request of yours, all pages read (``page_size`` per request).
+
+        Requests finishing meanwhile shift the pages, so one may be missed or seen twice.
+        """
+        size = _check_page_size(page_size)
+        found: list[AsyncRequestDtoV1] = []
+        number = 0
+        while True:
+            content, total = self._call(
+                pending_request(number, size), self._parse(parse_pending), idempotent=True
+            )
+            found.extend(content)
+            if not _more(number, size, len(content), total):
+                return found
+            number += 1
+
+    def _await_capacity(self) -> None:
+        started = self._clock()
+        attempt = 0
+        while (limits := self.limits()).full:
+            attempt += 1
+            waited = self._clock() - started
+            self._sleep(
+                _capacity_delay(
+                    self._policy,
+                    limits,
+                    attempt=attempt,
+                    waited=waited,
+                    timeout=self._timeout,
+                    random=self._random,
+                )
+            )
+
+    def _parse(
+        self, parse: Callable[[httpx.Response, Sequence[str]], T]
+    ) -> Callable[[httpx.Response], T]:
+        return lambda response: parse(response, self._auth.secrets())
+
+
+class AsyncPhraseTMS(AsyncClient):
+    """Phrase TMS async requests on asyncio: the methods of :class:`PhraseTMS`, awaited."""
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        auth_scheme: str = "ApiToken",
+        username: str | None = None,
+        password: str | None = None,
+        base_url: str | None = None,
+        policy: PollPolicy | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> None:
+        auth = _credentials(token, auth_scheme, username, password)
+        url = _config.base_url(base_url, URL_ENV, DEFAULT_URL)
+        self._auth = auth
+        super().__init__(
+            http=_AsyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
+            source=_Source(auth),
+            policy=policy,
+            timeout=timeout,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+        )
+
+    def check_job_id(self, job_id: object) -> str:
+        """The async request id as a string; ValueError naming ``job_id`` if not a number."""
+        return check_job_id(job_id)
+
+    async def pre_translate(
+        self,
+        project_uid: str,
+        job_uids: Sequence[str],
+        *,
+        segment_filters: Sequence[str] | None = None,
+        use_project_settings: bool | None = None,
+        callback_url: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        wait_for_capacity: bool = False,
+    ) -> AsyncRequestRef:
+        """Start pre-translating jobs; returns the async request (``await wait(ref.id)``)."""
+        request = pre_translate_request(
+            project_uid,
+            job_uids,
+            segment_filters=segment_filters,
+            use_project_settings=use_project_settings,
+            callback_url=callback_url,
+            settings=settings,
+        )
+        if wait_for_capacity:
+            await self._await_capacity()
+        parse = self._parse(_submitted(project_uid))
+        return await self._call(request, parse, idempotent=False)
+
+    async def pre_translate_and_wait(
+        self,
+        project_uid: str,
+        job_uids: Sequence[str],
+        *,
+        segment_filters: Sequence[str] | None = None,
+        use_project_settings: bool | None = None,
+        callback_url: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        wait_for_capacity: bool = False,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> JobStatus:
+        """:meth:`pre_translate`, then :meth:`wait` for it (``timeout`` bounds the wait)."""
+        check_wait(timeout, policy)
+        ref = await self.pre_translate(
+            project_uid,
+            job_uids,
+            segment_filters=segment_filters,
+            use_project_settings=use_project_settings,
+            callback_url=callback_url,
+            settings=settings,
+            wait_for_capacity=wait_for_capacity,
+        )
+        return await self.wait(ref.id, timeout=timeout, policy=policy, on_update=on_update)
+
+    async def limits(self) -> Limits:
+        """The organisation's pending async request limit and how many are pending now."""
+        return await self._call(limits_request(), self._parse(parse_limits), idempotent=True)
+
+    async def pending(self, *, page_size: int = 50) -> list[AsyncRequestDtoV1]:
+        """Every pending async request of yours, all pages read (``page_size`` per request)."""
+        size = _check_page_size(page_size)
+        found: list[AsyncRequestDtoV1] = []
+        number = 0
+        while True:
+            content, total = await self._call(
+                pending_request(number, size), self._parse(parse_pending), idempotent=True
+            )
+            found.extend(content)
+            if not _more(number, size, len(content), total):
+                return found
+            number += 1
+
+    async def _await_capacity(self) -> None:
+        started = self._clock()
+        attempt = 0
+        while (limits := await self.limits()).full:
+            attempt += 1
+            waited = self._clock() - started
+            await self._sleep(
+                _capacity_delay(
+                    self._policy,
+                    limits,
+                    attempt=attempt,
+                    waited=waited,
+                    timeout=self._timeout,
+                    random=self._random,
+                )
+            )
+
+    def _parse(
+        self, parse: Callable[[httpx.Response, Sequence[str]], T]
+    ) -> Callable[[httpx.Response], T]:
+        return lambda response: parse(response, self._auth.secrets())

@@ -1,0 +1,230 @@
+"""Eden AI v3 simulator: universal-ai async jobs (``specs/edenai.yaml``)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from ._base import Endpoint, Reply, SimRequest, Simulator, iso_utc, reason
+from ._clock import Clock
+from ._model import Outcome, SimJob
+
+MAX_FALLBACKS = 3
+DEFAULT_COST = "0.0144"
+
+
+def default_output(feature: str, subfeature: str) -> dict[str, Any]:
+    """A plausible normalised output for a feature (speech-to-text gets a transcript)."""
+    if "speech_to_text" in subfeature:
+        return {"text": "Hello from the jobpoll simulator.", "diarization": {"total_speakers": 1}}
+    return {"text": f"Simulated {feature}/{subfeature} output."}
+
+
+class EdenAISimulator(Simulator):
+    """Eden AI v3 async jobs. Point a client at ``sim.url`` with ``Authorization: Bearer
+    <sim.api_key>``.
+
+    Ops: ``submit`` (POST /v3/universal-ai/async -> 202, status ``processing``), ``poll``
+    (GET /v3/universal-ai/async/{job_id} -> ``processing`` | ``success`` with ``output`` |
+    ``fail`` with ``error``). A malformed uuid or a bad body answers 422 ``HTTPValidationError``
+    (FastAPI/pydantic style); an unknown job, 404; a bad key, 401; errors other than 422 are
+    ``{"error": {"code": <status>, "message": ...}}``; rate limiting is 429 without
+    ``Retry-After``. Canceled jobs read as ``fail``.
+    """
+
+    VENDOR = "edenai"
+    OPS = ("submit", "poll")
+
+    def __init__(
+        self,
+        api_key: str = "sim-edenai-api-key",
+        *,
+        clock: Clock | None = None,
+        seed: int = 0,
+        default_duration: float = 5.0,
+        default_outcome: Outcome = "succeeded",
+    ) -> None:
+        super().__init__(
+            api_key,
+            clock=clock,
+            seed=seed,
+            default_duration=default_duration,
+            default_outcome=default_outcome,
+        )
+
+    @property
+    def api_key(self) -> str:
+        return self.credential
+
+    def endpoints(self) -> list[Endpoint]:
+        return [
+            Endpoint("POST", "/v3/universal-ai/async", "submit", self._submit),
+            Endpoint("GET", "/v3/universal-ai/async/{job_id}", "poll", self._poll),
+        ]
+
+    def credential_from(self, req: SimRequest) -> str | None:
+        scheme, _, value = req.headers.get("authorization", "").strip().partition(" ")
+        return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+    def error_reply(self, status: int, message: str | None = None) -> Reply:
+        default = {
+            401: "Invalid API key",
+            404: "Not Found",
+            405: "Method Not Allowed",
+            429: "Too many requests, please slow down",
+        }.get(status, reason(status))
+        return self.json_reply(status, {"error": {"code": status, "message": message or default}})
+
+    def rate_limit_reply(self, retry_after: str | None) -> Reply:
+        reply = self.error_reply(429)
+        if retry_after is not None:
+            reply.headers.append(("retry-after", retry_after))
+        return reply
+
+    def status_path(self, doc: Any) -> str | None:
+        return "status"
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    def add_job(
+        self,
+        duration: float | None = None,
+        outcome: Outcome = "succeeded",
+        *,
+        queued: float | None = None,
+        model: str = "audio/speech_to_text_async/google",
+        output: Any = None,
+        error: str | None = None,
+        cost: str = DEFAULT_COST,
+    ) -> str:
+        """Create a job directly; returns its id (a UUID)."""
+        job = self._create(
+            duration=duration,
+            outcome=outcome,
+            queued=queued,
+            error=error,
+            result=output,
+            data={"model": model, "cost": cost},
+        )
+        return job.id
+
+    def response(self, job: SimJob) -> dict[str, Any]:
+        """``UniversalAIAsyncResponse`` for a job as it stands now."""
+        parts = str(job.data.get("model", "")).split("/")
+        feature, subfeature, provider = [*parts, "", "", ""][:3]
+        phase = job.phase(self.clock.now())
+        doc: dict[str, Any] = {
+            "status": "processing",
+            "cost": "0",
+            "provider": provider,
+            "feature": feature,
+            "subfeature": subfeature,
+            "output": None,
+            "public_id": job.id,
+            "model": parts[3] if len(parts) > 3 else None,
+            "created_at": iso_utc(job.created_wall),
+        }
+        if phase == "succeeded":
+            doc["status"] = "success"
+            doc["cost"] = job.data.get("cost", DEFAULT_COST)
+            doc["output"] = (
+                job.result if job.result is not None else default_output(feature, subfeature)
+            )
+            if job.data.get("show_original_response"):
+                doc["original_response"] = {"provider": provider, "raw": doc["output"]}
+        elif phase in ("failed", "canceled"):
+            doc["status"] = "fail"
+            message = job.error or (
+                "The job was canceled." if phase == "canceled" else "Provider returned an error."
+            )
+            doc["error"] = {"type": "ProviderError", "message": message}
+        return doc
+
+    # -- handlers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _issue(loc: list[str | int], msg: str, kind: str, value: Any) -> dict[str, Any]:
+        return {"type": kind, "loc": loc, "msg": msg, "input": value}
+
+    def _validation(self, issues: list[dict[str, Any]]) -> Reply:
+        return self.json_reply(422, {"detail": issues})
+
+    def _submit(self, req: SimRequest) -> Reply:
+        try:
+            body = req.json()
+        except ValueError:
+            return self._validation(
+                [self._issue(["body"], "JSON decode error", "json_invalid", {})]
+            )
+        if not isinstance(body, dict):
+            return self._validation(
+                [self._issue(["body"], "Input should be a valid dictionary", "dict_type", body)]
+            )
+        issues = []
+        for name in ("model", "input"):
+            if name not in body:
+                issues.append(self._issue(["body", name], "Field required", "missing", body))
+        model = body.get("model")
+        if "model" in body and (not isinstance(model, str) or not 3 <= len(model.split("/")) <= 4):
+            issues.append(
+                self._issue(
+                    ["body", "model"],
+                    "Value error, model must be feature/subfeature/provider[/model]",
+                    "value_error",
+                    model,
+                )
+            )
+        if "input" in body and not isinstance(body["input"], dict):
+            issues.append(
+                self._issue(
+                    ["body", "input"],
+                    "Input should be a valid dictionary",
+                    "dict_type",
+                    body["input"],
+                )
+            )
+        fallbacks = body.get("fallbacks")
+        if fallbacks is not None and (
+            not isinstance(fallbacks, list) or len(fallbacks) > MAX_FALLBACKS
+        ):
+            issues.append(
+                self._issue(
+                    ["body", "fallbacks"],
+                    f"List should have at most {MAX_FALLBACKS} items after validation",
+                    "too_long",
+                    fallbacks,
+                )
+            )
+        if issues:
+            return self._validation(issues)
+        job = self._create_planned(
+            data={
+                "model": model,
+                "cost": DEFAULT_COST,
+                "input": body["input"],
+                "show_original_response": bool(body.get("show_original_response")),
+                "webhook_receiver": body.get("webhook_receiver"),
+            }
+        )
+        return self.json_reply(202, self.response(job))
+
+    def _poll(self, req: SimRequest) -> Reply:
+        raw = str(req.path_params["job_id"])
+        try:
+            job_id = str(uuid.UUID(raw))
+        except ValueError:
+            return self._validation(
+                [
+                    self._issue(
+                        ["path", "job_id"],
+                        "Input should be a valid UUID, invalid character: expected an optional "
+                        "prefix of `urn:uuid:` followed by [0-9a-fA-F-]",
+                        "uuid_parsing",
+                        raw,
+                    )
+                ]
+            )
+        job = self.lookup(job_id)
+        if job is None:
+            return self.error_reply(404, f"Job {job_id} not found")
+        return self.json_reply(200, self.response(job))
