@@ -102,14 +102,11 @@ class _Common:
             raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
         return jid, limit, policy or self._policy
 
-    def _resumed(self, token: str) -> tuple[str, float | None, Start]:
+    def _resumed(self, token: str, timeout: TimeoutArg) -> tuple[str, float | None, Start]:
         state = decode(token, vendor=self.vendor)
-        remaining = state.remaining()
-        return (
-            self.check_job_id(state.job_id),
-            None if remaining is None else remaining,
-            Start(attempts=state.attempts, next_delay=state.next_delay),
-        )
+        limit = state.remaining() if isinstance(timeout, _Default) else _config.timeout(timeout)
+        start = Start(attempts=state.attempts, next_delay=state.next_delay)
+        return self.check_job_id(state.job_id), limit, start
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._http_base()}>"
@@ -177,10 +174,16 @@ class SyncClient(_Common):
         return self._finish(self._run(jid, limit, pol, None), on_update)
 
     def resume(
-        self, token: str, *, policy: PollPolicy | None = None, on_update: OnUpdate | None = None
+        self,
+        token: str,
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
     ) -> JobStatus:
-        """Carry on a wait from a resume token, with the time it had left."""
-        jid, limit, start = self._resumed(token)
+        """Carry on a wait from a resume token: by default with the time it had left, or with
+        a new ``timeout``; the attempt count and backoff carry on either way."""
+        jid, limit, start = self._resumed(token, timeout)
         return self._finish(self._run(jid, limit, policy or self._policy, start), on_update)
 
     def _run(
@@ -289,10 +292,16 @@ class AsyncClient(_Common):
         return await self._finish(self._run(jid, limit, pol, None, None), on_update)
 
     async def resume(
-        self, token: str, *, policy: PollPolicy | None = None, on_update: OnUpdate | None = None
+        self,
+        token: str,
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
     ) -> JobStatus:
-        """Carry on a wait from a resume token, with the time it had left."""
-        jid, limit, start = self._resumed(token)
+        """Carry on a wait from a resume token: by default with the time it had left, or with
+        a new ``timeout``; the attempt count and backoff carry on either way."""
+        jid, limit, start = self._resumed(token, timeout)
         statuses = self._run(jid, limit, policy or self._policy, start, None)
         return await self._finish(statuses, on_update)
 

@@ -3,8 +3,9 @@
 A token is ``jobpoll1.<base64url JSON>.<check>``. The JSON holds the vendor, the job id, the
 attempts so far, the next delay and the absolute deadline (Unix time, or null) — never a
 credential, never pickle. ``<check>`` is an HMAC-SHA256 over the JSON: with the default key
-it catches corruption and casual edits; pass your own ``key`` to both ends to make tokens
-tamper-proof.
+it catches corruption, truncation and hand edits, not a determined forger (who gains nothing a
+job id would not give: the credentials stay with the resuming client). ``encode``/``decode``
+take a private ``key`` for callers that store tokens where others can write.
 """
 
 from __future__ import annotations
