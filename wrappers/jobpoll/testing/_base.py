@@ -405,6 +405,11 @@ class Simulator:
                 return None
             return job
 
+    def add_job(self, duration: float | None = None, outcome: Outcome = "succeeded") -> str:
+        """Create a job directly (not through the vendor's submit endpoint); returns its id.
+        Each simulator adds its vendor's own keyword arguments."""
+        raise NotImplementedError
+
     def forget(self, job_id: str) -> None:
         """Delete a job: from now on the vendor answers as for an unknown id."""
         with self._lock:

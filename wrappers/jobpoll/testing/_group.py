@@ -119,6 +119,15 @@ def describe(sims: dict[str, Simulator]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _sample_jobs(sim: Simulator) -> list[tuple[str, str]]:
+    """A job of each ending for a person trying the command line by hand."""
+    return [
+        ("succeeds after 10 s", sim.add_job(duration=10.0)),
+        ("fails after 5 s", sim.add_job(duration=5.0, outcome="failed")),
+        ("takes a day (try --timeout 3)", sim.add_job(duration=86400.0)),
+    ]
+
+
 def serve_forever(
     vendors: Iterable[str] | None = None,
     *,
@@ -134,8 +143,13 @@ def serve_forever(
     sims = make_simulators(vendors, clock=clock)
     stream = out if out is not None else sys.stdout
     done = stop if stop is not None else threading.Event()
+    samples = {sim.VENDOR: _sample_jobs(sim) for sim in sims}
     with serve_all(sims, host=host, port=port or None) as served:
         stream.write(describe(served))
+        stream.write("\nSample jobs, to try `jobpoll wait VENDOR JOB_ID` on:\n")
+        for vendor, jobs in samples.items():
+            for what, job_id in jobs:
+                stream.write(f"  {vendor:<11} {what:<34} {job_id}\n")
         stream.write("Serving; press Ctrl+C to stop.\n")
         stream.flush()
         with contextlib.suppress(KeyboardInterrupt):
