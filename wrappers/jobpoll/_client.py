@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypeVar
 
+import attrs
 import httpx
 
 from . import _config, _drive
@@ -21,7 +22,7 @@ from ._core import Start, call_machine, wait_machine
 from ._errors import Error
 from ._http import transport_error
 from ._policy import PollPolicy
-from ._status import JobStatus
+from ._status import JobStatus, PollStats
 from ._token import decode
 from ._transport import AsyncHttp, Request, SyncHttp
 
@@ -97,14 +98,18 @@ class _Common:
         self, job_id: object, timeout: TimeoutArg, policy: PollPolicy | None
     ) -> tuple[str, float | None, PollPolicy]:
         jid = self.check_job_id(job_id)
-        limit = self._timeout if isinstance(timeout, _Default) else _config.timeout(timeout)
+        limit = self._budget(timeout)
         if policy is not None and not isinstance(policy, PollPolicy):
             raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
         return jid, limit, policy or self._policy
 
+    def _budget(self, timeout: TimeoutArg) -> float | None:
+        """The deadline a call's ``timeout`` stands for (the client's for DEFAULT)."""
+        return self._timeout if isinstance(timeout, _Default) else _config.timeout(timeout)
+
     def _resumed(self, token: str, timeout: TimeoutArg) -> tuple[str, float | None, Start]:
         state = decode(token, vendor=self.vendor)
-        limit = state.remaining() if isinstance(timeout, _Default) else _config.timeout(timeout)
+        limit = state.remaining() if isinstance(timeout, _Default) else self._budget(timeout)
         start = Start(attempts=state.attempts, next_delay=state.next_delay)
         return self.check_job_id(state.job_id), limit, start
 
@@ -140,6 +145,7 @@ class SyncClient(_Common):
     def status(self, job_id: str | int) -> JobStatus:
         """One poll: the job's status now (no retries)."""
         jid = self.check_job_id(job_id)
+        began = self._clock()
         try:
             response = self._http.send(
                 self._source.status_request(jid), self._policy.request_timeout
@@ -149,7 +155,7 @@ class SyncClient(_Common):
             raise _tag(err, self.vendor, jid) from None
         except httpx.TransportError as exc:
             raise _tag(transport_error(exc), self.vendor, jid) from exc
-        return status
+        return _one_poll(status, self._clock() - began)
 
     def watch(
         self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
@@ -261,6 +267,7 @@ class AsyncClient(_Common):
     async def status(self, job_id: str | int) -> JobStatus:
         """One poll: the job's status now (no retries)."""
         jid = self.check_job_id(job_id)
+        began = self._clock()
         try:
             response = await self._http.send(
                 self._source.status_request(jid), self._policy.request_timeout
@@ -270,7 +277,7 @@ class AsyncClient(_Common):
             raise _tag(err, self.vendor, jid) from None
         except httpx.TransportError as exc:
             raise _tag(transport_error(exc), self.vendor, jid) from exc
-        return status
+        return _one_poll(status, self._clock() - began)
 
     def watch(
         self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
@@ -388,6 +395,10 @@ async def _aclose(iterator: AsyncIterator[JobStatus]) -> None:
     aclose = getattr(iterator, "aclose", None)
     if aclose is not None:
         await aclose()
+
+
+def _one_poll(status: JobStatus, elapsed: float) -> JobStatus:
+    return attrs.evolve(status, stats=PollStats(attempts=1, elapsed_s=elapsed))
 
 
 def _tag(err: Error, vendor: str, job_id: str) -> Error:

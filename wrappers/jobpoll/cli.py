@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -106,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
         help="give up after S seconds (default: the client's, 15 minutes)",
     )
     wait.add_argument("--quiet", action="store_true", help="no live progress on stderr")
+    wait.add_argument(
+        "--max-retries",
+        type=int,
+        default=None,
+        metavar="N",
+        help="failed polls retried in a row before giving up (default: the vendor's policy)",
+    )
 
     status = sub.add_parser(
         "status",
@@ -114,6 +122,14 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     vendor_job(status)
+    for command in (wait, status):
+        command.add_argument(
+            "-v",
+            "--verbose",
+            action="count",
+            default=0,
+            help="log retried failures on stderr; twice: every poll",
+        )
 
     simulate = sub.add_parser("simulate", help="run local simulators of the APIs")
     simulate.add_argument(
@@ -195,6 +211,8 @@ def _wait(args: argparse.Namespace) -> int:
         kwargs["timeout"] = args.timeout
     try:
         with client_cls(base_url=args.base_url) as client:
+            if args.max_retries is not None:
+                kwargs["policy"] = client.policy.replace(max_retries=args.max_retries)
             final = client.wait(args.job_id, on_update=progress, **kwargs)
     finally:
         progress.end()
@@ -231,10 +249,24 @@ def _demo(_: argparse.Namespace) -> int:
     return run_demo()
 
 
+def _logging(verbosity: int) -> None:
+    """The command owns stderr: the engine's log lines show only when asked for (-v, -vv);
+    otherwise Python's last-resort handler would print every retry warning there."""
+    logger = logging.getLogger("jobpoll")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    if verbosity:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("jobpoll: %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG if verbosity > 1 else logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (the console script exits with it)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    _logging(getattr(args, "verbose", 0))
     handler = {"wait": _wait, "status": _status, "simulate": _simulate, "demo": _demo}
     started = time.monotonic()
     try:

@@ -498,6 +498,14 @@ def _capacity_delay(
     return delay
 
 
+def _left(budget: float | None, spent: float, policy: PollPolicy) -> float | None:
+    """What is left of a whole-cycle call's budget for the wait, once the submit is done:
+    never less than one poll's worth, so a job that was created is looked at at least once."""
+    if budget is None:
+        return None
+    return max(budget - spent, policy.min_poll_time)
+
+
 # --- 4. Clients ----------------------------------------------------------------------------
 
 
@@ -684,10 +692,7 @@ class PhraseTMS(SyncClient):
             callback_url=callback_url,
             settings=settings,
         )
-        if wait_for_capacity:
-            self._await_capacity()
-        parse = self._parse(_submitted(project_uid))
-        return self._call(request, parse, idempotent=False)
+        return self._submit(request, project_uid, wait_for_capacity, self._timeout)
 
     def pre_translate_and_wait(
         self,
@@ -705,16 +710,18 @@ class PhraseTMS(SyncClient):
     ) -> JobStatus:
         """:meth:`pre_translate`, then :meth:`wait` for it (``timeout`` bounds the wait)."""
         check_wait(timeout, policy)
-        ref = self.pre_translate(
+        budget, started = self._budget(timeout), self._clock()
+        request = pre_translate_request(
             project_uid,
             job_uids,
             segment_filters=segment_filters,
             use_project_settings=use_project_settings,
             callback_url=callback_url,
             settings=settings,
-            wait_for_capacity=wait_for_capacity,
         )
-        return self.wait(ref.id, timeout=timeout, policy=policy, on_update=on_update)
+        ref = self._submit(request, project_uid, wait_for_capacity, budget)
+        left = _left(budget, self._clock() - started, policy or self._policy)
+        return self.wait(ref.id, timeout=left, policy=policy, on_update=on_update)
 
     def limits(self) -> Limits:
         """The organisation's pending async request limit and how many are pending now."""
@@ -737,7 +744,15 @@ class PhraseTMS(SyncClient):
                 return found
             number += 1
 
-    def _await_capacity(self) -> None:
+    def _submit(
+        self, request: Request, project_uid: str, capacity: bool, budget: float | None
+    ) -> AsyncRequestRef:
+        if capacity:
+            self._await_capacity(budget)
+        parse = self._parse(_submitted(project_uid))
+        return self._call(request, parse, idempotent=False)
+
+    def _await_capacity(self, budget: float | None) -> None:
         started = self._clock()
         attempt = 0
         while (limits := self.limits()).full:
@@ -749,7 +764,7 @@ class PhraseTMS(SyncClient):
                     limits,
                     attempt=attempt,
                     waited=waited,
-                    timeout=self._timeout,
+                    timeout=budget,
                     random=self._random,
                 )
             )
@@ -819,10 +834,7 @@ class AsyncPhraseTMS(AsyncClient):
             callback_url=callback_url,
             settings=settings,
         )
-        if wait_for_capacity:
-            await self._await_capacity()
-        parse = self._parse(_submitted(project_uid))
-        return await self._call(request, parse, idempotent=False)
+        return await self._submit(request, project_uid, wait_for_capacity, self._timeout)
 
     async def pre_translate_and_wait(
         self,
@@ -840,16 +852,18 @@ class AsyncPhraseTMS(AsyncClient):
     ) -> JobStatus:
         """:meth:`pre_translate`, then :meth:`wait` for it (``timeout`` bounds the wait)."""
         check_wait(timeout, policy)
-        ref = await self.pre_translate(
+        budget, started = self._budget(timeout), self._clock()
+        request = pre_translate_request(
             project_uid,
             job_uids,
             segment_filters=segment_filters,
             use_project_settings=use_project_settings,
             callback_url=callback_url,
             settings=settings,
-            wait_for_capacity=wait_for_capacity,
         )
-        return await self.wait(ref.id, timeout=timeout, policy=policy, on_update=on_update)
+        ref = await self._submit(request, project_uid, wait_for_capacity, budget)
+        left = _left(budget, self._clock() - started, policy or self._policy)
+        return await self.wait(ref.id, timeout=left, policy=policy, on_update=on_update)
 
     async def limits(self) -> Limits:
         """The organisation's pending async request limit and how many are pending now."""
@@ -869,7 +883,15 @@ class AsyncPhraseTMS(AsyncClient):
                 return found
             number += 1
 
-    async def _await_capacity(self) -> None:
+    async def _submit(
+        self, request: Request, project_uid: str, capacity: bool, budget: float | None
+    ) -> AsyncRequestRef:
+        if capacity:
+            await self._await_capacity(budget)
+        parse = self._parse(_submitted(project_uid))
+        return await self._call(request, parse, idempotent=False)
+
+    async def _await_capacity(self, budget: float | None) -> None:
         started = self._clock()
         attempt = 0
         while (limits := await self.limits()).full:
@@ -881,7 +903,7 @@ class AsyncPhraseTMS(AsyncClient):
                     limits,
                     attempt=attempt,
                     waited=waited,
-                    timeout=self._timeout,
+                    timeout=budget,
                     random=self._random,
                 )
             )
