@@ -1,5 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .error_response import ErrorResponse
+from .error_response_error import ErrorResponseError
 from .http_validation_error import HTTPValidationError
 from .universal_ai_async_request import UniversalAIAsyncRequest
 from .universal_ai_async_request_input import UniversalAIAsyncRequestInput
@@ -14,6 +16,8 @@ from .universal_ai_async_response_error_type_0 import UniversalAIAsyncResponseEr
 from .validation_error import ValidationError
 
 __all__ = (
+    "ErrorResponse",
+    "ErrorResponseError",
     "HTTPValidationError",
     "UniversalAIAsyncRequest",
     "UniversalAIAsyncRequestInput",

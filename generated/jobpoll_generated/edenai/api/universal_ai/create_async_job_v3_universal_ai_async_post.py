@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
 from ...models.http_validation_error import HTTPValidationError
 from ...models.universal_ai_async_request import UniversalAIAsyncRequest
 from ...models.universal_ai_async_response import UniversalAIAsyncResponse
@@ -32,16 +33,26 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | UniversalAIAsyncResponse | None:
+) -> ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse | None:
     if response.status_code == 202:
         response_202 = UniversalAIAsyncResponse.from_dict(response.json())
 
         return response_202
 
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
     if response.status_code == 422:
         response_422 = HTTPValidationError.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -51,7 +62,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | UniversalAIAsyncResponse]:
+) -> Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -64,7 +75,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UniversalAIAsyncRequest,
-) -> Response[HTTPValidationError | UniversalAIAsyncResponse]:
+) -> Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]:
     """Create Async Job
 
      Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
@@ -78,7 +89,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | UniversalAIAsyncResponse]
+        Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]
     """
 
     kwargs = _get_kwargs(
@@ -96,7 +107,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UniversalAIAsyncRequest,
-) -> HTTPValidationError | UniversalAIAsyncResponse | None:
+) -> ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse | None:
     """Create Async Job
 
      Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
@@ -110,7 +121,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | UniversalAIAsyncResponse
+        ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse
     """
 
     return sync_detailed(
@@ -123,7 +134,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UniversalAIAsyncRequest,
-) -> Response[HTTPValidationError | UniversalAIAsyncResponse]:
+) -> Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]:
     """Create Async Job
 
      Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
@@ -137,7 +148,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | UniversalAIAsyncResponse]
+        Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]
     """
 
     kwargs = _get_kwargs(
@@ -153,7 +164,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UniversalAIAsyncRequest,
-) -> HTTPValidationError | UniversalAIAsyncResponse | None:
+) -> ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse | None:
     """Create Async Job
 
      Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
@@ -167,7 +178,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | UniversalAIAsyncResponse
+        ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse
     """
 
     return (

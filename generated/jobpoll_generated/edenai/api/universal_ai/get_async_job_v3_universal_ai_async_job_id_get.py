@@ -7,6 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
 from ...models.http_validation_error import HTTPValidationError
 from ...models.universal_ai_async_response import UniversalAIAsyncResponse
 from ...types import Response
@@ -28,16 +29,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | UniversalAIAsyncResponse | None:
+) -> ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse | None:
     if response.status_code == 200:
         response_200 = UniversalAIAsyncResponse.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
         response_422 = HTTPValidationError.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -47,7 +63,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | UniversalAIAsyncResponse]:
+) -> Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -60,7 +76,7 @@ def sync_detailed(
     job_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[HTTPValidationError | UniversalAIAsyncResponse]:
+) -> Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]:
     """Get Async Job
 
      Get details for a specific async job.
@@ -73,7 +89,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | UniversalAIAsyncResponse]
+        Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]
     """
 
     kwargs = _get_kwargs(
@@ -91,7 +107,7 @@ def sync(
     job_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> HTTPValidationError | UniversalAIAsyncResponse | None:
+) -> ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse | None:
     """Get Async Job
 
      Get details for a specific async job.
@@ -104,7 +120,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | UniversalAIAsyncResponse
+        ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse
     """
 
     return sync_detailed(
@@ -117,7 +133,7 @@ async def asyncio_detailed(
     job_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[HTTPValidationError | UniversalAIAsyncResponse]:
+) -> Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]:
     """Get Async Job
 
      Get details for a specific async job.
@@ -130,7 +146,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | UniversalAIAsyncResponse]
+        Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]
     """
 
     kwargs = _get_kwargs(
@@ -146,7 +162,7 @@ async def asyncio(
     job_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> HTTPValidationError | UniversalAIAsyncResponse | None:
+) -> ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse | None:
     """Get Async Job
 
      Get details for a specific async job.
@@ -159,7 +175,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | UniversalAIAsyncResponse
+        ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse
     """
 
     return (
