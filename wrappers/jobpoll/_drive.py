@@ -76,13 +76,14 @@ def run(
     sleep: Callable[[float], object],
 ) -> Generator[JobStatus, None, JobStatus]:
     """Drive ``machine`` synchronously; yields each emitted status, returns the final one."""
+    request = source.status_request(job_id)  # the same for every poll of this wait
     try:
         command = next(machine)
         while True:
             reply: Observation | float
             if isinstance(command, Poll):
                 try:
-                    response = http.send(source.status_request(job_id), command.timeout)
+                    response = http.send(request, command.timeout)
                 except httpx.TransportError as exc:
                     reply = Observation(clock(), error=transport_error(exc))
                 except Error as err:
@@ -118,13 +119,13 @@ async def arun(
     gate: Gate | None = None,
 ) -> AsyncIterator[JobStatus]:
     """Drive ``machine`` on the event loop; yields each emitted status, the final one last."""
+    request = source.status_request(job_id)  # the same for every poll of this wait
     try:
         command = next(machine)
         while True:
             reply: Observation | float
             if isinstance(command, Poll):
                 try:
-                    request = source.status_request(job_id)
                     if gate is None:
                         response = await http.send(request, command.timeout)
                     else:

@@ -49,15 +49,29 @@ def _too_large(response: httpx.Response, limit: int) -> MalformedResponse:
     )
 
 
+def _declared(response: httpx.Response, limit: int) -> int | None:
+    """The body's size when the headers pin it down (an identity-encoded Content-Length);
+    a compressed body can inflate past any declared length, so it counts as undeclared."""
+    declared = response.headers.get("content-length", "")
+    if not declared.isdigit():
+        return None
+    if int(declared) > limit:
+        raise _too_large(response, limit)
+    if response.headers.get("content-encoding", "identity").lower() not in ("", "identity"):
+        return None
+    return int(declared)
+
+
 def send(
     client: httpx.Client, request: httpx.Request, limit: int = MAX_BODY_BYTES
 ) -> httpx.Response:
     """Send ``request`` and read at most ``limit`` bytes of the body; the connection is released."""
     response = client.send(request, stream=True)
     try:
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise _too_large(response, limit)
+        if _declared(response, limit) is not None:
+            # The transport stops at Content-Length, so reading it all is within the cap.
+            response.read()
+            return response
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
@@ -76,9 +90,9 @@ async def asend(
     """The async twin of :func:`send`."""
     response = await client.send(request, stream=True)
     try:
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise _too_large(response, limit)
+        if _declared(response, limit) is not None:
+            await response.aread()
+            return response
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.aiter_bytes():

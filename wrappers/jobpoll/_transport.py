@@ -23,6 +23,9 @@ USER_AGENT = "jobpoll (+https://pypi.org/project/jobpoll/)"
 
 
 class _Base:
+    client: httpx.Client | httpx.AsyncClient
+    _owned: bool
+
     def __init__(
         self,
         *,
@@ -37,22 +40,32 @@ class _Base:
         self.secrets = secrets
         self.closed = False
 
+    def _adopt(self) -> None:
+        # On a client we own, the fixed headers live on the client itself: merging them into
+        # every request again costs more than anything else on the poll path. A client the
+        # user passed in is left untouched, so they travel with each request instead.
+        if self._owned:
+            self.client.headers.update(self._headers)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.vendor} {self.base_url}>"
 
     def set_header(self, name: str, value: str) -> None:
         """Change a header sent with every request (a token obtained after construction)."""
         self._headers[name] = value
+        if self._owned:
+            self.client.headers[name] = value
 
-    def build(
-        self, client: httpx.Client | httpx.AsyncClient, request: Request, timeout: float
-    ) -> httpx.Request:
+    def build(self, request: Request, timeout: float) -> httpx.Request:
         if self.closed:
             raise ClientClosed(f"this {self.vendor} client is closed; create a new one")
         kwargs = dict(request)
-        headers = {**self._headers, **kwargs.pop("headers", {})}
+        extra = kwargs.pop("headers", None)
+        headers = {} if self._owned else self._headers
+        if extra:
+            headers = {**headers, **extra}
         url = self.base_url + kwargs.pop("url")
-        return client.build_request(url=url, headers=headers, timeout=timeout, **kwargs)
+        return self.client.build_request(url=url, headers=headers, timeout=timeout, **kwargs)
 
 
 class SyncHttp(_Base):
@@ -72,11 +85,14 @@ class SyncHttp(_Base):
         super().__init__(vendor=vendor, base_url=base_url, headers=headers, secrets=secrets)
         self.max_body = max_body
         self._owned = client is None
-        self.client = client or httpx.Client(transport=transport, follow_redirects=False)
+        self.client: httpx.Client = client or httpx.Client(
+            transport=transport, follow_redirects=False
+        )
+        self._adopt()
 
     def send(self, request: Request, timeout: float) -> httpx.Response:
         """Send and return the response with its body read (never more than the size cap)."""
-        request_ = self.build(self.client, request, timeout)
+        request_ = self.build(request, timeout)
         return _http.send(self.client, request_, self.max_body)
 
     def close(self) -> None:
@@ -102,11 +118,14 @@ class AsyncHttp(_Base):
         super().__init__(vendor=vendor, base_url=base_url, headers=headers, secrets=secrets)
         self.max_body = max_body
         self._owned = client is None
-        self.client = client or httpx.AsyncClient(transport=transport, follow_redirects=False)
+        self.client: httpx.AsyncClient = client or httpx.AsyncClient(
+            transport=transport, follow_redirects=False
+        )
+        self._adopt()
 
     async def send(self, request: Request, timeout: float) -> httpx.Response:
         """Send and return the response with its body read (never more than the size cap)."""
-        request_ = self.build(self.client, request, timeout)
+        request_ = self.build(request, timeout)
         return await _http.asend(self.client, request_, self.max_body)
 
     async def close(self) -> None:

@@ -1,0 +1,60 @@
+"""``python -m bench [--quick] [--only NAME ...] [--out PATH]``: run them, write the report.
+
+The full run writes ``BENCHMARKS.md`` at the repository root and ``bench/requests_vs_lag.png``.
+``--quick`` runs every benchmark at a small size in well under a minute and prints the report
+without touching the committed files, unless ``--out`` names where to write it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import lag, overhead, report, scale
+from ._common import ROOT
+
+BENCHMARKS = {"overhead": overhead, "scale": scale, "lag": lag}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, prints the report")
+    parser.add_argument(
+        "--only", nargs="+", choices=list(BENCHMARKS), help="run only these benchmarks"
+    )
+    parser.add_argument("--out", type=Path, help="where to write the report (markdown)")
+    args = parser.parse_args(argv)
+    out: Path | None = args.out or (None if args.quick else ROOT / "BENCHMARKS.md")
+    names = args.only or list(BENCHMARKS)
+    started = time.perf_counter()
+    results = {}
+    for name in names:
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        t = time.perf_counter()
+        kwargs: dict[str, object] = {"quick": args.quick}
+        if name == "lag":
+            # The committed plot comes from a full run only.
+            kwargs["plot"] = out is not None
+            if out is not None and out != ROOT / "BENCHMARKS.md":
+                kwargs["plot_path"] = out.with_name(lag.PLOT.name)
+        results[name] = BENCHMARKS[name].run(**kwargs)  # type: ignore[attr-defined]
+        print(f"bench: {name} took {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    text = report.render(
+        results,
+        quick=args.quick,
+        seconds=time.perf_counter() - started,
+        out_dir=None if out is None else out.resolve().parent,
+    )
+    if out is None:
+        print(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        print(f"bench: wrote {out}", file=sys.stderr)
+    print(f"bench: all done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

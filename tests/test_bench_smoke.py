@@ -1,0 +1,87 @@
+"""The benchmarks at a tiny size, so that their code cannot rot: they produce their numbers.
+
+What the numbers are is the benchmarks' business (BENCHMARKS.md); here only that each one is
+there, finite and positive.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import pytest
+
+from bench import lag, overhead, report, scale
+from bench._common import Spread
+
+
+def positive(value: object) -> bool:
+    if isinstance(value, Spread):
+        return all(positive(v) for v in (value.median, value.lo, value.hi))
+    return isinstance(value, int | float) and math.isfinite(value) and value > 0
+
+
+def test_lag_produces_requests_and_lags(tmp_path):
+    grid = {
+        "initial_delay": (1.0,),
+        "multiplier": (1.15, 1.2),
+        "max_delay": (15.0,),
+        "jitter": (0.2,),
+    }
+    res = lag.run(jobs=200, runs=2, plot=True, plot_path=tmp_path / "plot.png", grid=grid)
+    names = {r["name"] for r in res["rows"]}
+    assert {lag.DEFAULT, lag.FIXED_1} <= names
+    for row in res["rows"]:
+        for key in (
+            "requests",
+            "requests_vs_fixed_1s",
+            "lag_p50_s",
+            "lag_p95_s",
+            "lag_p50_fraction",
+        ):
+            assert positive(row[key]), (row["name"], key)
+    assert positive(res["default"]["request_share"])
+    assert "## 3." in lag.markdown(res)
+
+
+def test_lag_fast_model_is_the_machine():
+    ds = lag.durations(200, 1)
+    for policy in (lag.PollPolicy(), lag.PollPolicy(initial_delay=2, multiplier=1.5, max_delay=9)):
+        lag.check_equivalence(policy, ds, seed=3)
+
+
+def test_lag_plot_degrades_without_matplotlib(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    note = lag._plot([], tmp_path / "p.png")
+    assert "matplotlib is not installed" in note
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_overhead_produces_cpu_per_poll_and_ratios():
+    res = overhead.run(polls=20, runs=2, vendors=False)
+    assert {(r["over"].split(" ")[0], r["flavour"]) for r in res["rows"]} == {
+        ("MockTransport", "sync"),
+        ("MockTransport", "async"),
+        ("loopback", "sync"),
+        ("loopback", "async"),
+    }
+    for row in res["rows"]:
+        for key in ("raw_cpu_us", "jobpoll_cpu_us", "ratio"):
+            assert positive(row[key]), (row["case"], key)
+    assert len(res["breakdown"]) == 5
+    assert all(positive(b["cpu_us"]) for b in res["breakdown"])
+    assert "## 1." in overhead.markdown(res)
+
+
+@pytest.mark.slow
+def test_scale_produces_wall_rss_and_requests():
+    res = scale.run(jobs=20, lo=0.2, hi=0.6, backend="toy", toy_servers=2)
+    rows = {r["mode"]: r for r in res["rows"]}
+    assert set(rows) == {"jobpoll", "threads"}
+    for row in rows.values():
+        for key in ("wall_s", "ideal_s", "wall_vs_ideal", "rss_peak_mb", "requests", "cpu_s"):
+            assert positive(row[key]), (row["mode"], key)
+        assert row["errors"] == 0
+        assert math.isfinite(row["rss_per_job_kb"])
+    text = report.render({"scale": res}, quick=True, seconds=1.0)
+    assert "## 2." in text and "## Machine" in text
