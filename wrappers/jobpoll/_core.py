@@ -90,7 +90,7 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
     failures_in_row = 0
     transient = 0
     slept = 0.0
-    last_good: JobStatus | None = None
+    seen: JobStatus | None = None  # the last good status, as the vendor module made it
     last_response: httpx.Response | None = None
     emitted: tuple[JobState, float | None] | None = None
     warned: set[str | None] = set()
@@ -105,14 +105,19 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             remaining_s=None if deadline is None else max(deadline - now, 0.0),
         )
 
+    def last_good() -> JobStatus | None:
+        # Stats are attached only when a status leaves the machine (emitted, or on an
+        # error): most polls change nothing, and the copy is the dearest step of a poll.
+        return None if seen is None else attrs.evolve(seen, stats=stats(None))
+
     def timed_out(why: str) -> WaitTimeout:
-        seen = f"; last state {last_good.state.value}" if last_good else "; no status seen yet"
+        last = f"; last state {seen.state.value}" if seen else "; no status seen yet"
         return WaitTimeout(
-            f"{vendor} job {job_id} is not finished: {why}{seen}. It may still finish: "
+            f"{vendor} job {job_id} is not finished: {why}{last}. It may still finish: "
             "wait again with a longer timeout, or resume from err.resume_token",
             vendor=vendor,
             job_id=job_id,
-            status=last_good,
+            status=last_good(),
             response=last_response,
         )
 
@@ -136,7 +141,7 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             err.vendor = err.vendor or vendor
             err.job_id = err.job_id or job_id
             if err.status is None:
-                err.status = last_good
+                err.status = last_good()
             if err.response is None:
                 err.response = last_response
             if not err.retryable:
@@ -162,7 +167,7 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
         else:
             assert reply.status is not None, "an Observation holds a status or an error"
             failures_in_row = 0
-            status = reply.status
+            status = seen = reply.status
             hint = reply.hint
             if not status.recognized and status.vendor_status not in warned:
                 warned.add(status.vendor_status)
@@ -184,8 +189,6 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             raise terminal_error(status, last_response)
 
         if policy.max_attempts is not None and attempts >= policy.max_attempts:
-            if status is not None:
-                last_good = attrs.evolve(status, stats=stats(None))
             raise timed_out(f"no result after {attempts} polls (max_attempts)")
 
         if pending_delay is not None and polls_here == 1 and hint is None:
@@ -196,27 +199,24 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             # The next poll needs min_poll_time before the deadline; sleep only up to there.
             room = deadline - now - policy.min_poll_time
             if room <= 0:
-                if status is not None:
-                    last_good = attrs.evolve(status, stats=stats(None))
                 raise timed_out(f"the {timeout:g} s deadline came first")
             delay = min(delay, room)
 
         if status is not None:
-            status = attrs.evolve(status, stats=stats(delay))
-            last_good = status
-            log.debug(
-                "%s job %s: attempt %d: %s%s, next poll in %.3g s",
-                vendor,
-                job_id,
-                attempts,
-                status.state.value,
-                "" if status.progress is None else f" {status.progress:.0%}",
-                delay,
-            )
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug(
+                    "%s job %s: attempt %d: %s%s, next poll in %.3g s",
+                    vendor,
+                    job_id,
+                    attempts,
+                    status.state.value,
+                    "" if status.progress is None else f" {status.progress:.0%}",
+                    delay,
+                )
             key = (status.state, status.progress)
             if key != emitted:
                 emitted = key
-                now = yield from _emit(status)
+                now = yield from _emit(attrs.evolve(status, stats=stats(delay)))
                 if deadline is not None:
                     delay = max(min(delay, deadline - now - policy.min_poll_time), 0.0)
 
