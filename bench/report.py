@@ -124,7 +124,7 @@ def findings(results: dict[str, Any]) -> list[str]:
             "20 < 64 closes and reopens connections) would help. RSS per waiting job: "
             "tracemalloc put ~7 KB of Python objects on each waiting job (2,000 jobs), "
             "~2.5 KB of it the chain of generators and coroutines per wait "
-            "(`as_completed.one` -> `_wait_gated` -> `_finish` -> `statuses` -> `_drive.arun` "
+            "(`as_completed.one` -> `_wait_gated` -> `_finish` -> `_drive.arun` "
             "-> `wait_machine`); one coroutine per job driving the machine directly would "
             "roughly halve that."
         )

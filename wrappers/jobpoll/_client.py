@@ -18,7 +18,7 @@ import attrs
 import httpx
 
 from . import _config, _drive
-from ._core import Start, call_machine, wait_machine
+from ._core import Machine, Start, call_machine, wait_machine
 from ._errors import Error
 from ._http import transport_error
 from ._policy import PollPolicy
@@ -102,6 +102,20 @@ class _Common:
         if policy is not None and not isinstance(policy, PollPolicy):
             raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
         return jid, limit, policy or self._policy
+
+    def _begin(
+        self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
+    ) -> Callable[[float], Machine]:
+        """How a wait's state machine starts, once the driver knows the time."""
+        return lambda now: wait_machine(
+            self.vendor,
+            jid,
+            policy=policy,
+            now=now,
+            timeout=limit,
+            random=self._random,
+            start=start,
+        )
 
     def _budget(self, timeout: TimeoutArg) -> float | None:
         """The deadline a call's ``timeout`` stands for (the client's for DEFAULT)."""
@@ -195,17 +209,13 @@ class SyncClient(_Common):
     def _run(
         self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
     ) -> Iterator[JobStatus]:
-        machine = wait_machine(
-            self.vendor,
-            jid,
-            policy=policy,
-            now=self._clock(),
-            timeout=limit,
-            random=self._random,
-            start=start,
-        )
         return _drive.run(
-            machine, self._source, jid, http=self._http, clock=self._clock, sleep=self._sleep
+            self._begin(jid, limit, policy, start),
+            self._source,
+            jid,
+            http=self._http,
+            clock=self._clock,
+            sleep=self._sleep,
         )
 
     @staticmethod
@@ -320,30 +330,15 @@ class AsyncClient(_Common):
         start: Start | None,
         gate: _drive.Gate | None,
     ) -> AsyncIterator[JobStatus]:
-        clock = self._clock
-
-        async def statuses() -> AsyncIterator[JobStatus]:
-            machine = wait_machine(
-                self.vendor,
-                jid,
-                policy=policy,
-                now=clock(),
-                timeout=limit,
-                random=self._random,
-                start=start,
-            )
-            async for status in _drive.arun(
-                machine,
-                self._source,
-                jid,
-                http=self._http,
-                clock=clock,
-                sleep=self._sleep,
-                gate=gate,
-            ):
-                yield status
-
-        return statuses()
+        return _drive.arun(
+            self._begin(jid, limit, policy, start),
+            self._source,
+            jid,
+            http=self._http,
+            clock=self._clock,
+            sleep=self._sleep,
+            gate=gate,
+        )
 
     async def _wait_gated(
         self,

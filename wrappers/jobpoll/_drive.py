@@ -67,7 +67,7 @@ def _note(exc: BaseException, source: Source, job_id: str) -> None:
 
 
 def run(
-    machine: Machine,
+    begin: Callable[[float], Machine],
     source: Source,
     job_id: str,
     *,
@@ -75,8 +75,10 @@ def run(
     clock: Callable[[], float],
     sleep: Callable[[float], object],
 ) -> Generator[JobStatus, None, JobStatus]:
-    """Drive ``machine`` synchronously; yields each emitted status, returns the final one."""
+    """Start a machine with ``begin(now)`` and drive it synchronously; yields each emitted
+    status, returns the final one."""
     request = source.status_request(job_id)  # the same for every poll of this wait
+    machine = begin(clock())
     try:
         command = next(machine)
         while True:
@@ -109,7 +111,7 @@ def run(
 
 
 async def arun(
-    machine: Machine,
+    begin: Callable[[float], Machine],
     source: Source,
     job_id: str,
     *,
@@ -118,8 +120,10 @@ async def arun(
     sleep: Callable[[float], Awaitable[object]],
     gate: Gate | None = None,
 ) -> AsyncIterator[JobStatus]:
-    """Drive ``machine`` on the event loop; yields each emitted status, the final one last."""
+    """Start a machine with ``begin(now)`` and drive it on the event loop; yields each
+    emitted status, the final one last. Nothing runs, the clock included, until iterated."""
     request = source.status_request(job_id)  # the same for every poll of this wait
+    machine = begin(clock())
     try:
         command = next(machine)
         while True:
