@@ -51,12 +51,15 @@ DEFAULT = _Default()
 TimeoutArg = float | None | _Default
 
 
-def check_wait(timeout: TimeoutArg, policy: PollPolicy | None) -> None:
-    """Refuse a bad ``timeout``/``policy`` before anything is submitted (whole-cycle calls)."""
+def check_wait(timeout: TimeoutArg, policy: PollPolicy | None, on_update: object = None) -> None:
+    """Refuse a bad ``timeout``/``policy``/``on_update`` before anything is sent: a
+    whole-cycle call must not submit a job and then fail on an argument, losing its id."""
     if not isinstance(timeout, _Default):
         _config.timeout(timeout)
     if policy is not None and not isinstance(policy, PollPolicy):
         raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
+    if on_update is not None and not callable(on_update):
+        raise TypeError(f"on_update must be callable, got {type(on_update).__name__}")
 
 
 class _Common:
@@ -95,13 +98,15 @@ class _Common:
         return _config.text_id(job_id)
 
     def _plan(
-        self, job_id: object, timeout: TimeoutArg, policy: PollPolicy | None
+        self,
+        job_id: object,
+        timeout: TimeoutArg,
+        policy: PollPolicy | None,
+        on_update: object = None,
     ) -> tuple[str, float | None, PollPolicy]:
         jid = self.check_job_id(job_id)
-        limit = self._budget(timeout)
-        if policy is not None and not isinstance(policy, PollPolicy):
-            raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
-        return jid, limit, policy or self._policy
+        check_wait(timeout, policy, on_update)
+        return jid, self._budget(timeout), policy or self._policy
 
     def _begin(
         self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
@@ -190,7 +195,7 @@ class SyncClient(_Common):
         on_update: OnUpdate | None = None,
     ) -> JobStatus:
         """Poll until the job is done; return the final status or raise :class:`jobpoll.Error`."""
-        jid, limit, pol = self._plan(job_id, timeout, policy)
+        jid, limit, pol = self._plan(job_id, timeout, policy, on_update)
         return self._finish(self._run(jid, limit, pol, None), on_update)
 
     def resume(
@@ -203,6 +208,7 @@ class SyncClient(_Common):
     ) -> JobStatus:
         """Carry on a wait from a resume token: by default with the time it had left, or with
         a new ``timeout``; the attempt count and backoff carry on either way."""
+        check_wait(timeout, policy, on_update)
         jid, limit, start = self._resumed(token, timeout)
         return self._finish(self._run(jid, limit, policy or self._policy, start), on_update)
 
@@ -305,7 +311,7 @@ class AsyncClient(_Common):
         on_update: OnUpdate | None = None,
     ) -> JobStatus:
         """Poll until the job is done; return the final status or raise :class:`jobpoll.Error`."""
-        jid, limit, pol = self._plan(job_id, timeout, policy)
+        jid, limit, pol = self._plan(job_id, timeout, policy, on_update)
         return await self._finish(self._run(jid, limit, pol, None, None), on_update)
 
     async def resume(
@@ -318,6 +324,7 @@ class AsyncClient(_Common):
     ) -> JobStatus:
         """Carry on a wait from a resume token: by default with the time it had left, or with
         a new ``timeout``; the attempt count and backoff carry on either way."""
+        check_wait(timeout, policy, on_update)
         jid, limit, start = self._resumed(token, timeout)
         statuses = self._run(jid, limit, policy or self._policy, start, None)
         return await self._finish(statuses, on_update)

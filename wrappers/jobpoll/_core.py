@@ -226,6 +226,10 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             assert isinstance(woke, float | int), "a Sleep is answered with the time"
             now = float(woke)
             slept += now - before
+        if deadline is not None and deadline - now < policy.min_poll_time:
+            # A sleep (or the user's code behind an Emit) overran: a suspended process, a
+            # blocked loop. A poll with no time left cannot succeed; say so instead.
+            raise timed_out(f"the {timeout:g} s deadline came first")
 
 
 def _emit(status: JobStatus) -> Generator[Command, Observation | float, float]:

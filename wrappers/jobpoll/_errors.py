@@ -50,12 +50,21 @@ class Error(Exception):
         retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
         self.vendor = vendor
         self.job_id = job_id
         self.status = status
         self.response = response
         self.retry_after = retry_after
+
+    @property
+    def message(self) -> str:
+        """The one-sentence explanation (without the vendor/job prefix ``str()`` adds)."""
+        return str(self.args[0]) if self.args else ""
+
+    @message.setter
+    def message(self, value: str) -> None:
+        # Kept in args, so that repr() and pickling show the same text as str().
+        self.args = (value, *self.args[1:])
 
     def __str__(self) -> str:
         where = ""

@@ -213,7 +213,7 @@ def malformed(
 ) -> MalformedResponse:
     """A retryable error for a body that parsed but does not have the documented shape."""
     return MalformedResponse(
-        f"{what}: the response does not have the documented shape ({problem})",
+        f"{what}: the response does not have the documented shape ({redact(problem, secrets)})",
         status_code=response.status_code,
         body_excerpt=excerpt(response, secrets),
         retryable=True,

@@ -8,6 +8,7 @@ failures into :class:`jobpoll.TransportError`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,15 @@ Request = Mapping[str, Any]
 """``build_request`` keyword arguments: method, url (relative), params, json/content, headers."""
 
 USER_AGENT = "jobpoll (+https://pypi.org/project/jobpoll/)"
+
+_ORPHANS: set[asyncio.Task[httpx.Response]] = set()
+"""Requests whose caller was cancelled, kept alive until they release their connection."""
+
+
+def _forget(task: asyncio.Task[httpx.Response]) -> None:
+    _ORPHANS.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved, so asyncio does not log it as never retrieved
 
 
 class _Base:
@@ -124,9 +134,21 @@ class AsyncHttp(_Base):
         self._adopt()
 
     async def send(self, request: Request, timeout: float) -> httpx.Response:
-        """Send and return the response with its body read (never more than the size cap)."""
+        """Send and return the response with its body read (never more than the size cap).
+
+        Cancelling the caller returns at once; the request itself is left to finish (within
+        its timeout) in the background, because httpcore keeps a connection checked out
+        forever when a request is cancelled mid-flight (encode/httpcore#1093) and a
+        long-lived client would run out of them.
+        """
         request_ = self.build(request, timeout)
-        return await _http.asend(self.client, request_, self.max_body)
+        task = asyncio.ensure_future(_http.asend(self.client, request_, self.max_body))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            _ORPHANS.add(task)
+            task.add_done_callback(_forget)
+            raise
 
     async def close(self) -> None:
         if not self.closed and self._owned:

@@ -205,7 +205,7 @@ def _read(
         )
     except MalformedResponse as err:
         # Keep the id of a job that may have been made, so it is never lost.
-        with contextlib.suppress(ValueError, TypeError):
+        with contextlib.suppress(ValueError, TypeError, RecursionError):
             body = response.json()
             if isinstance(body, dict):
                 err.job_id = check_job_id(body.get("public_id"))
@@ -444,7 +444,7 @@ class EdenAI(SyncClient):
         on_update: OnUpdate | None = None,
     ) -> Any:
         """Submit a job, wait for it, and return its ``output``."""
-        check_wait(timeout, policy)
+        check_wait(timeout, policy, on_update)
         job_id = self.submit(
             model,
             input,
@@ -552,7 +552,7 @@ class AsyncEdenAI(AsyncClient):
         on_update: OnUpdate | None = None,
     ) -> Any:
         """Submit a job, wait for it, and return its ``output``."""
-        check_wait(timeout, policy)
+        check_wait(timeout, policy, on_update)
         job_id = await self.submit(
             model,
             input,

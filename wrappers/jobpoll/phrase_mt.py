@@ -596,7 +596,7 @@ class PhraseMT(SyncClient):
             metadata=metadata,
             limit=None,
         )
-        check_wait(timeout, policy)
+        check_wait(timeout, policy, on_update)
         chunks = split(body)
         job_ids: list[str] = []
         for chunk in chunks:
@@ -739,7 +739,7 @@ class AsyncPhraseMT(AsyncClient):
             metadata=metadata,
             limit=None,
         )
-        check_wait(timeout, policy)
+        check_wait(timeout, policy, on_update)
         chunks = split(body)
         job_ids: list[str] = []
         for chunk in chunks:

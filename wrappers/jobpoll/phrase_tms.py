@@ -709,7 +709,7 @@ class PhraseTMS(SyncClient):
         on_update: OnUpdate | None = None,
     ) -> JobStatus:
         """:meth:`pre_translate`, then :meth:`wait` for it (``timeout`` bounds the wait)."""
-        check_wait(timeout, policy)
+        check_wait(timeout, policy, on_update)
         budget, started = self._budget(timeout), self._clock()
         request = pre_translate_request(
             project_uid,
@@ -851,7 +851,7 @@ class AsyncPhraseTMS(AsyncClient):
         on_update: OnUpdate | None = None,
     ) -> JobStatus:
         """:meth:`pre_translate`, then :meth:`wait` for it (``timeout`` bounds the wait)."""
-        check_wait(timeout, policy)
+        check_wait(timeout, policy, on_update)
         budget, started = self._budget(timeout), self._clock()
         request = pre_translate_request(
             project_uid,

@@ -391,7 +391,7 @@ class Veza(SyncClient):
         on_update: OnUpdate | None = None,
     ) -> Any:
         """Create a query task, wait for it, and return its ``result``."""
-        check_wait(timeout, policy)
+        check_wait(timeout, policy, on_update)
         task_id = self.create_query_task(query_spec)
         return task_result(self.wait(task_id, timeout=timeout, policy=policy, on_update=on_update))
 
@@ -463,7 +463,7 @@ class AsyncVeza(AsyncClient):
         on_update: OnUpdate | None = None,
     ) -> Any:
         """Create a query task, wait for it, and return its ``result``."""
-        check_wait(timeout, policy)
+        check_wait(timeout, policy, on_update)
         task_id = await self.create_query_task(query_spec)
         status = await self.wait(task_id, timeout=timeout, policy=policy, on_update=on_update)
         return task_result(status)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Final
 import httpx
 
 from .. import _config, _http
-from .._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg
+from .._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
 from .._config import DEFAULT_TIMEOUT, Secret
 from .._errors import Error, JobNotFound, MalformedResponse
 from .._policy import PollPolicy
@@ -250,6 +250,7 @@ class AlphaSMS(SyncClient):
         (some messages may still have gone out: ``message_statuses`` with your ids tells);
         every error raised after the send carries the job id.
         """
+        check_wait(timeout, policy, on_update)
         batch = _xml.check_messages(messages)
         job_id = self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
         try:
@@ -331,6 +332,7 @@ class AsyncAlphaSMS(AsyncClient):
         on_update: OnUpdate | None = None,
     ) -> tuple[JobStatus, list[MessageStatus]]:
         """Send, wait for the job, then read every message's status (see AlphaSMS)."""
+        check_wait(timeout, policy, on_update)
         batch = _xml.check_messages(messages)
         job_id = await self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
         try:
