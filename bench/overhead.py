@@ -450,11 +450,11 @@ def breakdown(n: int, runs: int) -> list[dict[str, Any]]:
     stages: list[tuple[str, Callable[[int], Any]]] = [
         ("raw httpx loop (the floor)", floor),
         (
-            "+ headers merged per request (`SyncHttp.build`)",
+            "+ jobpoll's request building (`SyncHttp.build`)",
             lambda n: http(n, ours=False, interpret=False),
         ),
         (
-            "+ streamed, size-capped read, response rebuilt (`_http.send`)",
+            "+ streamed, size-capped read (`_http.send`)",
             lambda n: http(n, ours=True, interpret=False),
         ),
         (

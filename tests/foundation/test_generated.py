@@ -117,6 +117,10 @@ def test_generated_phrase_client_parses_the_documented_responses():
     )
     assert failed.async_response.error_code == "E"
     assert failed.async_response.error_details[0].code == "X"
+    system = AsyncRequestDtoV1.from_dict(
+        {"id": "1", "asyncResponse": None, "createdBy": None, "project": None, "parent": None}
+    )
+    assert system.created_by is None and system.project is None
     novel = AsyncRequestDtoV1.from_dict(
         {"id": "1", "action": "SOMETHING_NEW_IN_2027", "asyncResponse": None, "brandNewField": 1}
     )

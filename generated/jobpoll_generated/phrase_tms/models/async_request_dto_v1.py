@@ -33,7 +33,8 @@ class AsyncRequestDtoV1:
             QP_EVALUATION.
         async_response (AsyncResponseDtoV1 | None | Unset): null until the async request has finished processing; then
             an object, with errorCode/errorDesc/errorDetails set if it failed and warnings possibly set if it succeeded.
-        created_by (UserReferenceV1 | Unset):
+        created_by (None | Unset | UserReferenceV1): Who created the request; null for requests the system starts
+            itself.
         date_created (datetime.datetime | Unset):
         id (str | Unset):
         parent (AsyncRequestDtoV1 | None | Unset): The parent async request, or null when this request has none.
@@ -43,7 +44,7 @@ class AsyncRequestDtoV1:
 
     action: str | Unset = UNSET
     async_response: AsyncResponseDtoV1 | None | Unset = UNSET
-    created_by: UserReferenceV1 | Unset = UNSET
+    created_by: None | Unset | UserReferenceV1 = UNSET
     date_created: datetime.datetime | Unset = UNSET
     id: str | Unset = UNSET
     parent: AsyncRequestDtoV1 | None | Unset = UNSET
@@ -53,6 +54,7 @@ class AsyncRequestDtoV1:
     def to_dict(self) -> dict[str, Any]:
         from ..models.async_response_dto_v1 import AsyncResponseDtoV1
         from ..models.project_reference_v1 import ProjectReferenceV1
+        from ..models.user_reference_v1 import UserReferenceV1
 
         action = self.action
 
@@ -64,9 +66,13 @@ class AsyncRequestDtoV1:
         else:
             async_response = self.async_response
 
-        created_by: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.created_by, Unset):
+        created_by: dict[str, Any] | None | Unset
+        if isinstance(self.created_by, Unset):
+            created_by = UNSET
+        elif isinstance(self.created_by, UserReferenceV1):
             created_by = self.created_by.to_dict()
+        else:
+            created_by = self.created_by
 
         date_created: str | Unset = UNSET
         if not isinstance(self.date_created, Unset):
@@ -136,12 +142,22 @@ class AsyncRequestDtoV1:
 
         async_response = _parse_async_response(d.pop("asyncResponse", UNSET))
 
-        _created_by = d.pop("createdBy", UNSET)
-        created_by: UserReferenceV1 | Unset
-        if isinstance(_created_by, Unset):
-            created_by = UNSET
-        else:
-            created_by = UserReferenceV1.from_dict(_created_by)
+        def _parse_created_by(data: object) -> None | Unset | UserReferenceV1:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                created_by_type_1 = UserReferenceV1.from_dict(data)
+
+                return created_by_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UserReferenceV1, data)
+
+        created_by = _parse_created_by(d.pop("createdBy", UNSET))
 
         _date_created = d.pop("dateCreated", UNSET)
         date_created: datetime.datetime | Unset
