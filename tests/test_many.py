@@ -21,9 +21,11 @@ class Jobs:
         self.polls: dict[str, int] = {}
         self.in_flight = 0
         self.peak = 0
+        self.first_poll = asyncio.Event()
 
     async def handler(self, request: httpx.Request) -> httpx.Response:
         job = request.url.path.rsplit("/", 1)[1]
+        self.first_poll.set()
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
         await asyncio.sleep(0)  # let other polls start, so the cap is what limits them
@@ -110,7 +112,7 @@ async def test_cancelling_the_waiting_task_leaks_no_task_and_no_thread():
     c = client(jobs, clock)
     threads = threading.active_count()
     task = asyncio.ensure_future(jobpoll.wait_all([(c, f"j-{10**6}") for _ in range(20)]))
-    await asyncio.sleep(0.01)
+    await jobs.first_poll.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -121,20 +123,22 @@ async def test_cancelling_the_waiting_task_leaks_no_task_and_no_thread():
 
 async def test_cancelling_a_single_wait_is_prompt_and_names_the_job():
     clock = Clock()
-    gate = asyncio.Event()
+    gate, arrived = asyncio.Event(), asyncio.Event()
 
     async def never(request):
+        arrived.set()
         await gate.wait()
         return httpx.Response(200, json={"state": "done"})
 
     c = AsyncToy(Script([httpx.Response(200)]), clock)
     c._http.client = httpx.AsyncClient(transport=httpx.MockTransport(never))
     task = asyncio.ensure_future(c.wait("j5"))
-    await asyncio.sleep(0.01)
+    await arrived.wait()  # the request is in flight
     task.cancel()
     with pytest.raises(asyncio.CancelledError) as info:
         await task
     assert any("toy job j5" in n for n in getattr(info.value, "__notes__", []))
+    gate.set()  # the request left running in the background may now finish and go
 
 
 @pytest.mark.parametrize(
