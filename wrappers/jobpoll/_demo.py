@@ -18,6 +18,7 @@ import attrs
 from ._errors import Error
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
+from .cli import progress_bar
 
 BRISK = PollPolicy(initial_delay=0.3, multiplier=1.3, max_delay=2.0, min_delay=0.2, jitter=0.2)
 
@@ -72,10 +73,7 @@ class _Board:
 
     @staticmethod
     def _line(row: _Row) -> str:
-        bar = ""
-        if row.progress is not None:
-            filled = round(row.progress * 20)
-            bar = f"[{'#' * filled}{'.' * (20 - filled)}] {row.progress:4.0%}"
+        bar = progress_bar(row.progress)
         return (
             f"{row.vendor:<11} {row.job[:36]:<36} {row.what:<28} {row.state:<10} {bar:<27} "
             f"polls={row.polls}"

@@ -159,11 +159,16 @@ def _record(status: JobStatus | None, vendor: str, job_id: str) -> dict[str, Any
     }
 
 
+def progress_bar(progress: float | None) -> str:
+    """``[#####...............]  25%`` for a fraction, or an empty string when there is none."""
+    if progress is None:
+        return ""
+    filled = round(progress * 20)
+    return f"[{'#' * filled}{'.' * (20 - filled)}] {progress:4.0%}"
+
+
 def _line(status: JobStatus) -> str:
-    bar = ""
-    if status.progress is not None:
-        filled = round(status.progress * 20)
-        bar = f" [{'#' * filled}{'.' * (20 - filled)}] {status.progress:4.0%}"
+    bar = f" {progress_bar(status.progress)}" if status.progress is not None else ""
     return (
         f"{status.vendor} {status.job_id}: {status.state.value}{bar} "
         f"polls={status.stats.attempts} elapsed={status.stats.elapsed_s:.1f}s"

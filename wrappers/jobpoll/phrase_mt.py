@@ -56,7 +56,7 @@ from jobpoll_generated.phrase_mt.models.translate_response import TranslateRespo
 from jobpoll_generated.phrase_mt.types import UNSET, Unset
 
 from . import _config, _http
-from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, _Default, check_wait
+from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
 from ._config import DEFAULT_TIMEOUT
 from ._errors import Error, JobNotFound, MalformedResponse, WaitTimeout
 from ._policy import PollPolicy
@@ -602,7 +602,7 @@ class PhraseMT(SyncClient):
         for chunk in chunks:
             with _submitting(job_ids, len(chunks)):
                 job_ids.append(self._submit(chunk))
-        limit = self._timeout if isinstance(timeout, _Default) else timeout
+        limit = self._budget(timeout)
         deadline = None if limit is None else self._clock() + limit
         results = []
         for job_id in job_ids:
