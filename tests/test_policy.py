@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jobpoll import PollPolicy
@@ -95,9 +95,18 @@ def test_hint_replaces_backoff_and_is_clamped():
     r=st.floats(0, 1, exclude_max=True),
     hint=st.none() | st.floats(0, 1e6),
 )
+# A subnormal initial delay stays under the cap while 2 ** 1024 alone overflows (issue #17).
+@example(initial=2.2e-313, mult=2, lo=0.5, span=14.5, jitter=0.1, attempt=1025, r=0.5, hint=None)
 def test_every_delay_is_within_bounds(initial, mult, lo, span, jitter, attempt, r, hint):
     p = PollPolicy(
         initial_delay=initial, multiplier=mult, min_delay=lo, max_delay=lo + span, jitter=jitter
     )
     d = p.next_delay(attempt, hint, lambda: r)
     assert p.min_delay <= d <= p.max_delay
+
+
+def test_subnormal_initial_delay_does_not_overflow():
+    p = PollPolicy(initial_delay=2.2e-313, multiplier=2, min_delay=0.0, jitter=0.0)
+    assert p.backoff(1025, lambda: 0.5) == pytest.approx(2.2e-313 * 2.0**1000 * 2.0**24)
+    assert p.backoff(1026, lambda: 0.5) == pytest.approx(2 * p.backoff(1025, lambda: 0.5))
+    assert p.backoff(10**6, lambda: 0.5) == p.max_delay

@@ -8,6 +8,10 @@ from typing import Any
 
 import attrs
 
+_LOG_GROWTH_LIMIT = 700.0
+"""``multiplier ** exponent`` is computed directly only below ``e**700`` (floats end near
+``e**709.78``); beyond it, in log space."""
+
 
 def _finite_nonneg(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -87,12 +91,17 @@ class PollPolicy:
         # attempt count of a patient wait gets anywhere near its limit.
         if self.initial_delay == 0:
             base = 0.0
-        elif math.log(self.initial_delay) + exponent * math.log(self.multiplier) >= math.log(
-            self.max_delay
-        ):
-            base = self.max_delay
         else:
-            base = self.initial_delay * self.multiplier**exponent
+            growth = exponent * math.log(self.multiplier)
+            log_base = math.log(self.initial_delay) + growth
+            if log_base >= math.log(self.max_delay):
+                base = self.max_delay
+            elif growth < _LOG_GROWTH_LIMIT:
+                base = self.initial_delay * float(self.multiplier) ** exponent
+            else:
+                # A subnormal initial_delay stays under the cap while the growth factor alone
+                # is beyond any float: the product exists, its factors do not.
+                base = math.exp(log_base)
         spread = 1.0 + self.jitter * (2.0 * random() - 1.0)
         return self.clamp(base * spread)
 
