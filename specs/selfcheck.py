@@ -352,12 +352,12 @@ def edenai_submit() -> None:
     m = mod("edenai.models")
     post = mod("edenai.api.universal_ai.create_async_job_v3_universal_ai_async_post")
     c = client("edenai", 202, {**EDEN_BASE, "status": "processing", "output": None})
-    body = m.UniversalAIAsyncRequest(
+    body = m.UniversalAIAsyncBody(
         model="audio/speech_to_text_async/google",
-        input_=m.UniversalAIAsyncRequestInput.from_dict(
+        input_=m.UniversalAIAsyncBodyInput.from_dict(
             {"file": "https://x.test/a.mp3", "language": "en"}
         ),
-        fallbacks=["audio/speech_to_text_async/amazon"],
+        fallbacks=["amazon", "openai/gpt-4", "audio/speech_to_text_async/amazon"],
     )
     resp = post.sync_detailed(client=c, body=body)
     assert resp.status_code == 202

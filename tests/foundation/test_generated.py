@@ -76,20 +76,6 @@ def test_every_patch_operation_has_a_reason():
             assert op.get("why", "").strip(), f"{patch.name} operation {i} has no why"
 
 
-def test_upstream_specs_are_the_seeds_byte_for_byte(tmp_path):
-    seeds = ROOT.parent / "shared" / "seeds"
-    if not seeds.exists():
-        pytest.skip("shared/seeds is not beside this checkout")  # a clone elsewhere
-    extract = ROOT / "specs/extract_upstream.py"
-    for seed, name in (("000", "phrase-tms"), ("001", "phrase-mt"), ("003", "edenai")):
-        (src,) = seeds.glob(f"{seed}_*.txt")
-        out = tmp_path / f"{name}.yaml"
-        subprocess.run(
-            [sys.executable, str(extract), str(src), str(out)], check=True, capture_output=True
-        )
-        assert out.read_bytes() == (ROOT / "specs/upstream" / f"{name}.yaml").read_bytes()
-
-
 def test_generated_phrase_client_parses_the_documented_responses():
     from jobpoll_generated.phrase_tms.models import AsyncRequestDtoV1
 

@@ -97,3 +97,41 @@ async def test_result_of_an_unfinished_job_says_wait_first(edenai_sim, connect):
     with pytest.raises(jobpoll.WaitTimeout, match="wait for it first") as info:
         await connect(edenai_sim)("result", job_id)
     assert info.value.resume_token is not None
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault.missing_field("public_id"),
+        Fault.missing_field("created_at"),
+        Fault.missing_field("cost"),
+        Fault.null_field("provider"),
+        Fault.null_field("created_at"),
+        Fault.extra_fields({"created_at": {"utc": 0}, "router": {"cached": True}}),
+    ],
+    ids=repr,
+)
+async def test_polls_without_the_fields_the_status_does_not_need(edenai_sim, connect, fault):
+    # vendors.md §4: Eden AI's own printed poll result has no public_id and no created_at;
+    # none of the fields above decides a state, so none may fail a poll.
+    job_id = edenai_sim.add_job(duration=0, output=TRANSCRIPT)
+    edenai_sim.fault(fault, times=2, op="poll")
+
+    eden = connect(edenai_sim)
+    final = await eden("wait", job_id)
+    output = await eden("result", job_id)
+
+    assert not edenai_sim.faults  # both answers carried the fault
+    assert final.state is JobState.SUCCEEDED
+    assert final.stats.transient_failures == 0
+    assert output == TRANSCRIPT
+
+
+async def test_fallbacks_in_each_documented_form_reach_the_vendor(edenai_sim, connect):
+    forms = ["amazon", "openai/gpt-4", "audio/speech_to_text_async/deepgram"]
+    edenai_sim.next_job(duration=2, result=TRANSCRIPT)
+
+    output = await connect(edenai_sim)("run", MODEL, AUDIO, fallbacks=forms)
+
+    assert output == TRANSCRIPT
+    assert edenai_sim.requests[0].json()["fallbacks"] == forms

@@ -183,9 +183,10 @@ SUBMITS: dict[str, Callable[[Any], Any]] = {
     ),
 }
 
-CHOKE_FIELD = {"phrase-tms": "dateCreated", "edenai": "created_at"}
+CHOKE_FIELD = {"phrase-tms": "dateCreated"}
 """A field whose value the reader parses (a date): the canary put there must not be quoted
-back. Phrase MT and Veza parse no values that could be quoted; AlphaSMS's is ``<progress>``."""
+back. Phrase MT and Veza parse no values that could be quoted, nor Eden AI since its unused
+``created_at`` is read as a plain string (issue #17); AlphaSMS's is ``<progress>``."""
 
 
 @attrs.frozen

@@ -94,6 +94,8 @@ def test_validation_errors_are_422(edenai_sim: EdenAISimulator, http: httpx.Clie
         {},
         {"model": "nope", "input": {}},
         {**BODY, "fallbacks": ["a/b/c"] * 4},
+        {**BODY, "fallbacks": "amazon"},
+        {**BODY, "fallbacks": ["amazon", "open ai/gpt-4"]},
         {"model": "a/b/c", "input": "text"},
     ):
         refused = http.post(f"{sim.url}{SUBMIT}", json=body, headers=auth(sim))
@@ -102,6 +104,16 @@ def test_validation_errors_are_422(edenai_sim: EdenAISimulator, http: httpx.Clie
     garbage = http.post(f"{sim.url}{SUBMIT}", content=b"{", headers=auth(sim))
     assert garbage.status_code == 422
     EDEN.check(SUBMIT, "POST", garbage)
+
+
+def test_fallbacks_in_every_documented_form_are_accepted(
+    edenai_sim: EdenAISimulator, http: httpx.Client
+) -> None:
+    body = {**BODY, "fallbacks": ["amazon", "openai/gpt-4", "text/moderation/google"]}
+    accepted = http.post(f"{edenai_sim.url}{SUBMIT}", json=body, headers=auth(edenai_sim))
+    assert accepted.status_code == 202
+    assert EDEN.check(SUBMIT, "POST", accepted)["status"] == "processing"
+    assert EDEN.errors({"$ref": "#/components/schemas/UniversalAIAsyncBody"}, body) == []
 
 
 def test_unknown_job_and_bad_key(edenai_sim: EdenAISimulator, http: httpx.Client) -> None:

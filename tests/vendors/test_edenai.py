@@ -10,10 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import jobpoll
 from jobpoll import JobState, PollPolicy
-from jobpoll.edenai import DEFAULT_POLICY, AsyncEdenAI, EdenAI, job_output, to_status
+from jobpoll.edenai import DEFAULT_POLICY, AsyncEdenAI, EdenAI, _Source, job_output, to_status
 from jobpoll_generated.edenai.models.universal_ai_async_response import UniversalAIAsyncResponse
 
 from .._toy import Clock, Script
@@ -213,9 +215,9 @@ def test_unknown_status_keeps_polling_unrecognized() -> None:
     [
         httpx.Response(200, text="<html>"),
         reply([]),
-        reply({"status": "success"}),
+        reply({"cost": "0", "public_id": JOB}),
         reply(job(None)),
-        reply(job("success", created_at="yesterday")),
+        reply(job(["success"])),
     ],
 )
 def test_malformed_polls_are_retried(bad: httpx.Response) -> None:
@@ -225,9 +227,75 @@ def test_malformed_polls_are_retried(bad: httpx.Response) -> None:
         assert len(script.requests) == 2
 
 
+def test_fallbacks_take_every_form_the_vendor_documents() -> None:
+    # UniversalAIAsyncBody.fallbacks (Eden AI's v3 spec): 'provider', 'provider/model' or a
+    # full model id, at most 3.
+    forms = ["amazon", "openai/gpt-4", "image/generation/minimax/image-01"]
+    for out, _, script in both([ACCEPTED], lambda c: c.submit(MODEL, INPUT, fallbacks=forms)):
+        assert out == JOB
+        assert json.loads(script.requests[0].content)["fallbacks"] == forms
+
+
+# --- reading rule (issue #11): what the status does not need never fails a poll ------------
+
+NEEDED = {"status"}
+"""The only member a job's state depends on (``error`` too, for a ``fail``: its detail)."""
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.integers(),
+    st.booleans(),
+    st.text(max_size=8),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+)
+EXTRA_NAMES = st.text(min_size=1, max_size=10).filter(lambda k: k not in job("x"))
+
+
+def _vary(doc: dict[str, Any], name: str, how: str, odd: Any) -> None:
+    if how == "absent":
+        doc.pop(name, None)
+    elif how == "wrapped":
+        doc[name] = {"value": doc.get(name)} if odd is None else [doc.get(name)]
+    else:
+        doc[name] = odd
+
+
+@given(
+    status=st.sampled_from(["processing", "success", "fail", "queued", " SUCCESS "]),
+    changes=st.dictionaries(
+        st.sampled_from(sorted(set(job("x")) | {"error", "original_response"})),
+        st.tuples(st.sampled_from(["absent", "odd", "wrapped"]), ODD_VALUES),
+    ),
+    extra=st.dictionaries(EXTRA_NAMES, ODD_VALUES, max_size=3),
+)
+def test_fields_the_status_does_not_need_never_change_it(
+    status: str, changes: dict[str, tuple[str, Any]], extra: dict[str, Any]
+) -> None:
+    base = job(status, error={"type": "ProviderError", "message": "provider timeout"})
+    if status != "fail":
+        base["error"] = None
+    expected, _ = _Source(()).interpret(JOB, reply(base))
+    doc = {**base, **extra}
+    needed = NEEDED | ({"error"} if status == "fail" else set())
+    for name, (how, odd) in changes.items():
+        if name not in needed:
+            _vary(doc, name, how, odd)
+    got, _ = _Source(()).interpret(JOB, reply(doc))
+    assert got == expected
+
+
+def test_the_documented_poll_example_without_public_id_and_created_at_reads() -> None:
+    # vendors.md §4: the docs' own printed poll result omits public_id and created_at.
+    doc = job("success", output={"text": "Hello world"})
+    del doc["public_id"], doc["created_at"]
+    for out, _, _ in both([reply(doc)], lambda c: c.wait(JOB)):
+        assert out.state is JobState.SUCCEEDED
+        assert job_output(out) == {"text": "Hello world"}
+
+
 def test_a_malformed_submit_answer_keeps_the_job_id_and_is_not_resent() -> None:
     body = job("processing")
-    del body["created_at"]
+    del body["status"]
     for err, _, script in both([reply(body, 202)], lambda c: c.submit(MODEL, INPUT)):
         assert isinstance(err, jobpoll.MalformedResponse)
         assert err.job_id == JOB
@@ -401,7 +469,10 @@ def test_a_submit_that_may_have_reached_the_server_is_not_resent() -> None:
         ({"show_original_response": "yes"}, "show_original_response"),
         ({"fallbacks": [MODEL] * 4}, "fallbacks"),
         ({"fallbacks": MODEL}, "fallbacks"),
-        ({"fallbacks": ["bad"]}, "fallbacks[0]"),
+        ({"fallbacks": ["open ai"]}, "fallbacks[0]"),
+        ({"fallbacks": [MODEL, "amazon//x"]}, "fallbacks[1]"),
+        ({"fallbacks": [""]}, "fallbacks[0]"),
+        ({"fallbacks": [None]}, "fallbacks[0]"),
         ({"webhook_receiver": "ftp://hooks.example.com"}, "webhook_receiver"),
         ({"webhook_receiver": "hooks.example.com/x"}, "webhook_receiver"),
         ({"webhook_receiver": "https://"}, "webhook_receiver"),

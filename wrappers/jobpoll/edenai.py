@@ -33,15 +33,15 @@ from jobpoll_generated.edenai.api.universal_ai import (
     get_async_job_v3_universal_ai_async_job_id_get,
 )
 from jobpoll_generated.edenai.models.http_validation_error import HTTPValidationError
-from jobpoll_generated.edenai.models.universal_ai_async_request import UniversalAIAsyncRequest
-from jobpoll_generated.edenai.models.universal_ai_async_request_input import (
-    UniversalAIAsyncRequestInput,
+from jobpoll_generated.edenai.models.universal_ai_async_body import UniversalAIAsyncBody
+from jobpoll_generated.edenai.models.universal_ai_async_body_input import (
+    UniversalAIAsyncBodyInput,
 )
-from jobpoll_generated.edenai.models.universal_ai_async_request_provider_params import (
-    UniversalAIAsyncRequestProviderParams,
+from jobpoll_generated.edenai.models.universal_ai_async_body_provider_params_type_0 import (
+    UniversalAIAsyncBodyProviderParamsType0,
 )
-from jobpoll_generated.edenai.models.universal_ai_async_request_user_webhook_parameters import (
-    UniversalAIAsyncRequestUserWebhookParameters,
+from jobpoll_generated.edenai.models.universal_ai_async_body_user_webhook_parameters_type_0 import (
+    UniversalAIAsyncBodyUserWebhookParametersType0,
 )
 from jobpoll_generated.edenai.models.universal_ai_async_response import UniversalAIAsyncResponse
 from jobpoll_generated.edenai.models.universal_ai_async_response_error_type_0 import (
@@ -79,7 +79,8 @@ DEFAULT_URL = "https://api.edenai.run"
 KEY_ENV = "EDENAI_API_KEY"
 URL_ENV = "EDENAI_URL"
 MAX_FALLBACKS = 3
-"""Fallback models one job may name."""
+"""Fallbacks one job may name: providers ('amazon'), provider/model ('openai/gpt-4') or full
+model ids, tried in order (``UniversalAIAsyncBody.fallbacks``)."""
 
 DEFAULT_POLICY = PollPolicy(
     initial_delay=2.0, multiplier=1.5, max_delay=30.0, min_delay=1.0, jitter=0.25, max_retries=6
@@ -89,6 +90,8 @@ seconds to many minutes, and 429s carry no ``Retry-After``, so the backoff alone
 retries out — wider jitter, one more retry than the engine's default."""
 
 _MODEL = re.compile(r"[a-z0-9_-]+/[a-z0-9_-]+/[a-z0-9_.-]+(?:/[^\s/]+)?", re.IGNORECASE)
+# UniversalAIAsyncBody.fallbacks also takes 'provider' and 'provider/model' (the vendor's spec).
+_FALLBACK = re.compile(r"[a-z0-9_.-]+(?:/[^\s/]+)?", re.IGNORECASE)
 
 
 def check_job_id(job_id: object, *, name: str = "job_id") -> str:
@@ -252,14 +255,23 @@ def _model(value: object, name: str) -> str:
     return value
 
 
+def _fallback(value: object, name: str) -> str:
+    if isinstance(value, str) and (_FALLBACK.fullmatch(value) or _MODEL.fullmatch(value)):
+        return value
+    raise ValueError(
+        f"{name} must be a provider ('amazon'), provider/model ('openai/gpt-4') or a full "
+        f"model id ('audio/speech_to_text_async/google'), got {value!r:.60}"
+    )
+
+
 def _fallbacks(value: Sequence[str] | None) -> list[str] | Unset:
     if value is None:
         return UNSET
     if isinstance(value, str) or not isinstance(value, Sequence):
-        raise ValueError("fallbacks must be a list of models (not a single string)")
+        raise ValueError("fallbacks must be a list of providers or models (not a single string)")
     if len(value) > MAX_FALLBACKS:
         raise ValueError(f"fallbacks: {len(value)} given, at most {MAX_FALLBACKS}")
-    return [_model(item, f"fallbacks[{i}]") for i, item in enumerate(value)]
+    return [_fallback(item, f"fallbacks[{i}]") for i, item in enumerate(value)]
 
 
 def _webhook(value: str | None) -> str | Unset:
@@ -281,16 +293,16 @@ def submit_body(
     fallbacks: Sequence[str] | None = None,
     webhook_receiver: str | None = None,
     user_webhook_parameters: Mapping[str, Any] | None = None,
-) -> UniversalAIAsyncRequest:
-    """A validated :class:`UniversalAIAsyncRequest`; ValueError naming the bad argument."""
+) -> UniversalAIAsyncBody:
+    """A validated :class:`UniversalAIAsyncBody`; ValueError naming the bad argument."""
     if not isinstance(show_original_response, bool):
         raise ValueError("show_original_response must be True or False")
-    return UniversalAIAsyncRequest(
+    return UniversalAIAsyncBody(
         model=_model(model, "model"),
-        input_=UniversalAIAsyncRequestInput.from_dict(_json_object(input, "input")),
+        input_=UniversalAIAsyncBodyInput.from_dict(_json_object(input, "input")),
         provider_params=UNSET
         if provider_params is None
-        else UniversalAIAsyncRequestProviderParams.from_dict(
+        else UniversalAIAsyncBodyProviderParamsType0.from_dict(
             _json_object(provider_params, "provider_params")
         ),
         show_original_response=show_original_response,
@@ -298,13 +310,13 @@ def submit_body(
         webhook_receiver=_webhook(webhook_receiver),
         user_webhook_parameters=UNSET
         if user_webhook_parameters is None
-        else UniversalAIAsyncRequestUserWebhookParameters.from_dict(
+        else UniversalAIAsyncBodyUserWebhookParametersType0.from_dict(
             _json_object(user_webhook_parameters, "user_webhook_parameters")
         ),
     )
 
 
-def submit_request(body: UniversalAIAsyncRequest) -> Request:
+def submit_request(body: UniversalAIAsyncBody) -> Request:
     """``POST /v3/universal-ai/async``."""
     return create_async_job_v3_universal_ai_async_post._get_kwargs(body=body)
 

@@ -1,7 +1,14 @@
-"""Eden AI v3 simulator: universal-ai async jobs (``specs/edenai.yaml``)."""
+"""Eden AI v3 simulator: universal-ai async jobs (``specs/edenai.yaml``).
+
+Follows Eden AI's published v3 spec (edenai/docs at 203432d, ``api-reference/v3-openapi.json``:
+``UniversalAIAsyncBody``, ``UniversalAIAsyncResponse``, FastAPI-style 422s) and vendors.md §4
+(Bearer auth, 401/404/429 error bodies, 429 without ``Retry-After``). The 404 body and the exact
+422 messages are inferred from FastAPI/pydantic conventions, not documented.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -11,6 +18,8 @@ from ._model import Outcome, SimJob
 
 MAX_FALLBACKS = 3
 DEFAULT_COST = "0.0144"
+# UniversalAIAsyncBody.fallbacks: 'provider', 'provider/model' or a full model id.
+_FALLBACK = re.compile(r"[^\s/]+(?:/[^\s/]+){0,3}")
 
 
 def default_output(feature: str, subfeature: str) -> dict[str, Any]:
@@ -149,6 +158,36 @@ class EdenAISimulator(Simulator):
     def _validation(self, issues: list[dict[str, Any]]) -> Reply:
         return self.json_reply(422, {"detail": issues})
 
+    def _fallback_issues(self, fallbacks: Any) -> list[dict[str, Any]]:
+        """422 issues for ``fallbacks``: a list of at most 3 providers or models."""
+        if fallbacks is None:
+            return []
+        if not isinstance(fallbacks, list):
+            return [
+                self._issue(
+                    ["body", "fallbacks"], "Input should be a valid list", "list_type", fallbacks
+                )
+            ]
+        if len(fallbacks) > MAX_FALLBACKS:
+            return [
+                self._issue(
+                    ["body", "fallbacks"],
+                    f"List should have at most {MAX_FALLBACKS} items after validation",
+                    "too_long",
+                    fallbacks,
+                )
+            ]
+        return [
+            self._issue(
+                ["body", "fallbacks", i],
+                "Value error, a fallback is provider, provider/model or a full model id",
+                "value_error",
+                item,
+            )
+            for i, item in enumerate(fallbacks)
+            if not isinstance(item, str) or not _FALLBACK.fullmatch(item)
+        ]
+
     def _submit(self, req: SimRequest) -> Reply:
         try:
             body = req.json()
@@ -183,18 +222,7 @@ class EdenAISimulator(Simulator):
                     body["input"],
                 )
             )
-        fallbacks = body.get("fallbacks")
-        if fallbacks is not None and (
-            not isinstance(fallbacks, list) or len(fallbacks) > MAX_FALLBACKS
-        ):
-            issues.append(
-                self._issue(
-                    ["body", "fallbacks"],
-                    f"List should have at most {MAX_FALLBACKS} items after validation",
-                    "too_long",
-                    fallbacks,
-                )
-            )
+        issues += self._fallback_issues(body.get("fallbacks"))
         if issues:
             return self._validation(issues)
         job = self._create_planned(

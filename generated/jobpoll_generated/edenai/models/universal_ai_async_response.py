@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
@@ -28,30 +27,30 @@ class UniversalAIAsyncResponse:
         Attributes:
             status (str): Request status. Known values: processing (async only; output is null), success (output set), fail
                 (error set). Not an enum on purpose: treat any other value as still processing.
-            cost (str): Cost in credits for this request
-            provider (str): Provider name that processed the request
-            feature (str): Feature category (e.g., text, ocr, image)
-            subfeature (str): Specific subfeature (e.g., ai_detection, sentiment)
-            public_id (str): Job ID for polling status
-            created_at (datetime.datetime): Job creation timestamp
+            cost (str | Unset): Cost in credits for this request
+            provider (str | Unset): Provider name that processed the request
+            feature (str | Unset): Feature category (e.g., text, ocr, image)
+            subfeature (str | Unset): Specific subfeature (e.g., ai_detection, sentiment)
             output (Any | None | Unset): Normalized output from the provider
             error (None | UniversalAIAsyncResponseErrorType0 | Unset): Error details from the provider (only present when
                 status is 'fail')
             original_response (Any | None | Unset): Raw response from the provider (if show_original_response=true)
+            public_id (str | Unset): Job ID for polling status
             model (None | str | Unset): Model name if specified in the request
+            created_at (str | Unset): Job creation timestamp
     """
 
     status: str
-    cost: str
-    provider: str
-    feature: str
-    subfeature: str
-    public_id: str
-    created_at: datetime.datetime
+    cost: str | Unset = UNSET
+    provider: str | Unset = UNSET
+    feature: str | Unset = UNSET
+    subfeature: str | Unset = UNSET
     output: Any | None | Unset = UNSET
     error: None | UniversalAIAsyncResponseErrorType0 | Unset = UNSET
     original_response: Any | None | Unset = UNSET
+    public_id: str | Unset = UNSET
     model: None | str | Unset = UNSET
+    created_at: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,10 +67,6 @@ class UniversalAIAsyncResponse:
         feature = self.feature
 
         subfeature = self.subfeature
-
-        public_id = self.public_id
-
-        created_at = self.created_at.isoformat()
 
         output: Any | None | Unset
         if isinstance(self.output, Unset):
@@ -93,33 +88,43 @@ class UniversalAIAsyncResponse:
         else:
             original_response = self.original_response
 
+        public_id = self.public_id
+
         model: None | str | Unset
         if isinstance(self.model, Unset):
             model = UNSET
         else:
             model = self.model
 
+        created_at = self.created_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "status": status,
-                "cost": cost,
-                "provider": provider,
-                "feature": feature,
-                "subfeature": subfeature,
-                "public_id": public_id,
-                "created_at": created_at,
             }
         )
+        if cost is not UNSET:
+            field_dict["cost"] = cost
+        if provider is not UNSET:
+            field_dict["provider"] = provider
+        if feature is not UNSET:
+            field_dict["feature"] = feature
+        if subfeature is not UNSET:
+            field_dict["subfeature"] = subfeature
         if output is not UNSET:
             field_dict["output"] = output
         if error is not UNSET:
             field_dict["error"] = error
         if original_response is not UNSET:
             field_dict["original_response"] = original_response
+        if public_id is not UNSET:
+            field_dict["public_id"] = public_id
         if model is not UNSET:
             field_dict["model"] = model
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
 
         return field_dict
 
@@ -132,17 +137,13 @@ class UniversalAIAsyncResponse:
         d = dict(src_dict)
         status = d.pop("status")
 
-        cost = d.pop("cost")
+        cost = d.pop("cost", UNSET)
 
-        provider = d.pop("provider")
+        provider = d.pop("provider", UNSET)
 
-        feature = d.pop("feature")
+        feature = d.pop("feature", UNSET)
 
-        subfeature = d.pop("subfeature")
-
-        public_id = d.pop("public_id")
-
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        subfeature = d.pop("subfeature", UNSET)
 
         def _parse_output(data: object) -> Any | None | Unset:
             if data is None:
@@ -181,6 +182,8 @@ class UniversalAIAsyncResponse:
 
         original_response = _parse_original_response(d.pop("original_response", UNSET))
 
+        public_id = d.pop("public_id", UNSET)
+
         def _parse_model(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -190,18 +193,20 @@ class UniversalAIAsyncResponse:
 
         model = _parse_model(d.pop("model", UNSET))
 
+        created_at = d.pop("created_at", UNSET)
+
         universal_ai_async_response = cls(
             status=status,
             cost=cost,
             provider=provider,
             feature=feature,
             subfeature=subfeature,
-            public_id=public_id,
-            created_at=created_at,
             output=output,
             error=error,
             original_response=original_response,
+            public_id=public_id,
             model=model,
+            created_at=created_at,
         )
 
         universal_ai_async_response.additional_properties = d

@@ -7,14 +7,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.http_validation_error import HTTPValidationError
-from ...models.universal_ai_async_request import UniversalAIAsyncRequest
+from ...models.universal_ai_async_body import UniversalAIAsyncBody
 from ...models.universal_ai_async_response import UniversalAIAsyncResponse
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: UniversalAIAsyncRequest,
+    body: UniversalAIAsyncBody,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -74,15 +74,30 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: UniversalAIAsyncRequest,
+    body: UniversalAIAsyncBody,
 ) -> Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]:
     """Create Async Job
 
-     Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
-    webhook at webhook_receiver.
+     Create an async job for long-running AI operations.
+
+    Model format: feature/subfeature/provider[/model]
+
+    Supported async features:
+    - audio/speech_to_text_async
+
+    Request body:
+    - model: Model string in format feature/subfeature/provider[/model]
+    - input: Feature-specific input parameters
+    - fallbacks: Optional list of fallback provider strings (max 3)
+    - webhook_receiver: Optional URL to receive job completion notification
+    - user_webhook_parameters: Optional custom parameters for webhook payload
+
+    Returns 202 Accepted with job info for polling.
 
     Args:
-        body (UniversalAIAsyncRequest): Body of an async universal-ai job.
+        body (UniversalAIAsyncBody): Universal AI async request body.
+
+            Extends UniversalAIBody with webhook parameters for async notifications.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,15 +121,30 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: UniversalAIAsyncRequest,
+    body: UniversalAIAsyncBody,
 ) -> ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse | None:
     """Create Async Job
 
-     Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
-    webhook at webhook_receiver.
+     Create an async job for long-running AI operations.
+
+    Model format: feature/subfeature/provider[/model]
+
+    Supported async features:
+    - audio/speech_to_text_async
+
+    Request body:
+    - model: Model string in format feature/subfeature/provider[/model]
+    - input: Feature-specific input parameters
+    - fallbacks: Optional list of fallback provider strings (max 3)
+    - webhook_receiver: Optional URL to receive job completion notification
+    - user_webhook_parameters: Optional custom parameters for webhook payload
+
+    Returns 202 Accepted with job info for polling.
 
     Args:
-        body (UniversalAIAsyncRequest): Body of an async universal-ai job.
+        body (UniversalAIAsyncBody): Universal AI async request body.
+
+            Extends UniversalAIBody with webhook parameters for async notifications.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,15 +163,30 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: UniversalAIAsyncRequest,
+    body: UniversalAIAsyncBody,
 ) -> Response[ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse]:
     """Create Async Job
 
-     Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
-    webhook at webhook_receiver.
+     Create an async job for long-running AI operations.
+
+    Model format: feature/subfeature/provider[/model]
+
+    Supported async features:
+    - audio/speech_to_text_async
+
+    Request body:
+    - model: Model string in format feature/subfeature/provider[/model]
+    - input: Feature-specific input parameters
+    - fallbacks: Optional list of fallback provider strings (max 3)
+    - webhook_receiver: Optional URL to receive job completion notification
+    - user_webhook_parameters: Optional custom parameters for webhook payload
+
+    Returns 202 Accepted with job info for polling.
 
     Args:
-        body (UniversalAIAsyncRequest): Body of an async universal-ai job.
+        body (UniversalAIAsyncBody): Universal AI async request body.
+
+            Extends UniversalAIBody with webhook parameters for async notifications.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,15 +208,30 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: UniversalAIAsyncRequest,
+    body: UniversalAIAsyncBody,
 ) -> ErrorResponse | HTTPValidationError | UniversalAIAsyncResponse | None:
     """Create Async Job
 
-     Launch an async job; poll it with GET /v3/universal-ai/async/{job_id} using public_id, or receive a
-    webhook at webhook_receiver.
+     Create an async job for long-running AI operations.
+
+    Model format: feature/subfeature/provider[/model]
+
+    Supported async features:
+    - audio/speech_to_text_async
+
+    Request body:
+    - model: Model string in format feature/subfeature/provider[/model]
+    - input: Feature-specific input parameters
+    - fallbacks: Optional list of fallback provider strings (max 3)
+    - webhook_receiver: Optional URL to receive job completion notification
+    - user_webhook_parameters: Optional custom parameters for webhook payload
+
+    Returns 202 Accepted with job info for polling.
 
     Args:
-        body (UniversalAIAsyncRequest): Body of an async universal-ai job.
+        body (UniversalAIAsyncBody): Universal AI async request body.
+
+            Extends UniversalAIBody with webhook parameters for async notifications.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

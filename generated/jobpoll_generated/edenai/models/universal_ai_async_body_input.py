@@ -6,12 +6,19 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="UniversalAIAsyncRequestProviderParams")
+T = TypeVar("T", bound="UniversalAIAsyncBodyInput")
 
 
 @_attrs_define
-class UniversalAIAsyncRequestProviderParams:
-    """Provider-specific parameters."""
+class UniversalAIAsyncBodyInput:
+    """Feature-specific input parameters. Required fields depend on the feature/subfeature specified in provider. Examples:
+    - text/ai_detection: {'text': 'content to analyze'}
+    - text/embeddings: {'texts': ['text1', 'text2']}
+    - ocr/ocr: {'file_id': 'abc123', 'language': 'en'}
+    - image/generation: {'text': 'prompt', 'resolution': '1024x1024'}
+    - translation/document_translation: {'file_id': 'abc123', 'target_language': 'fr'}
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -25,10 +32,10 @@ class UniversalAIAsyncRequestProviderParams:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        universal_ai_async_request_provider_params = cls()
+        universal_ai_async_body_input = cls()
 
-        universal_ai_async_request_provider_params.additional_properties = d
-        return universal_ai_async_request_provider_params
+        universal_ai_async_body_input.additional_properties = d
+        return universal_ai_async_body_input
 
     @property
     def additional_keys(self) -> list[str]:

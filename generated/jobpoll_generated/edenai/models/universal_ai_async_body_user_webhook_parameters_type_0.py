@@ -6,13 +6,11 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="UniversalAIAsyncRequestUserWebhookParameters")
+T = TypeVar("T", bound="UniversalAIAsyncBodyUserWebhookParametersType0")
 
 
 @_attrs_define
-class UniversalAIAsyncRequestUserWebhookParameters:
-    """Free-form parameters echoed in the webhook body."""
-
+class UniversalAIAsyncBodyUserWebhookParametersType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -25,10 +23,10 @@ class UniversalAIAsyncRequestUserWebhookParameters:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        universal_ai_async_request_user_webhook_parameters = cls()
+        universal_ai_async_body_user_webhook_parameters_type_0 = cls()
 
-        universal_ai_async_request_user_webhook_parameters.additional_properties = d
-        return universal_ai_async_request_user_webhook_parameters
+        universal_ai_async_body_user_webhook_parameters_type_0.additional_properties = d
+        return universal_ai_async_body_user_webhook_parameters_type_0
 
     @property
     def additional_keys(self) -> list[str]:

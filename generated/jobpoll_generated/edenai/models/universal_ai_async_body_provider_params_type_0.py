@@ -6,13 +6,11 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="UniversalAIAsyncRequestInput")
+T = TypeVar("T", bound="UniversalAIAsyncBodyProviderParamsType0")
 
 
 @_attrs_define
-class UniversalAIAsyncRequestInput:
-    """Feature input, e.g. {"file": "<url or id>", "language": "en"}."""
-
+class UniversalAIAsyncBodyProviderParamsType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -25,10 +23,10 @@ class UniversalAIAsyncRequestInput:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        universal_ai_async_request_input = cls()
+        universal_ai_async_body_provider_params_type_0 = cls()
 
-        universal_ai_async_request_input.additional_properties = d
-        return universal_ai_async_request_input
+        universal_ai_async_body_provider_params_type_0.additional_properties = d
+        return universal_ai_async_body_provider_params_type_0
 
     @property
     def additional_keys(self) -> list[str]:
