@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # The generator's post-hooks run whichever ruff is first on PATH: make it the pinned one.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: all venv specs generate check-generated lint typecheck pytest test demo bench bench-quick clean
+.PHONY: all venv specs generate check-generated drift lint typecheck pytest test demo bench bench-quick clean
 
 all: test
 
@@ -31,6 +31,13 @@ generate: specs
 ## check-generated: fail if specs/*.yaml or generated/ differ from a fresh build
 check-generated: $(STAMP)
 	$(BIN)/python tools/generate.py --check
+
+## drift: what a vendor's new spec changes for the SDK, in one report (exit 1 if anything that
+## matters changed): make drift VENDOR=edenai SPEC=path/to/v3-openapi.json [BASE=older-spec]
+drift: $(STAMP)
+	@test -n "$(VENDOR)" && test -n "$(SPEC)" || \
+		{ echo "usage: make drift VENDOR=<name> SPEC=<candidate spec> [BASE=<spec to compare with>]"; exit 2; }
+	$(BIN)/python tools/drift.py '$(SPEC)' --vendor '$(VENDOR)' $(if $(BASE),--base '$(BASE)')
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
