@@ -266,3 +266,9 @@ def test_bad_arguments_exit_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         drift.main([str(tmp_path / "missing.json")])  # no --vendor
     assert info.value.code == 2
+
+
+def test_the_readme_shows_the_real_output():
+    readme = (ROOT / "README.md").read_text()
+    shown = "\n".join(f"   {line}".rstrip() for line in REAL_85D3124_TO_203432D.splitlines())
+    assert shown in readme
