@@ -273,12 +273,12 @@ def test_missing_null_and_extra_fields(
     assert http.post(submit, json={}, headers=headers).json()["task"]["surprise"] == [1]
 
     job = edenai_sim.add_job()
-    edenai_sim.fault(Fault.missing_field("public_id"))
+    edenai_sim.fault(Fault.missing_field("status"))
     eden = http.get(
         f"{edenai_sim.url}/v3/universal-ai/async/{job}",
         headers={"Authorization": f"Bearer {edenai_sim.api_key}"},
     )
-    assert "public_id" not in eden.json()
+    assert "status" not in eden.json()
     assert spec("edenai").errors(
         {"$ref": "#/components/schemas/UniversalAIAsyncResponse"}, eden.json()
     )
