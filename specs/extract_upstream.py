@@ -36,10 +36,12 @@ import argparse
 import copy
 import datetime
 import hashlib
+import importlib.util
 import json
 import re
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 UPSTREAM = Path(__file__).resolve().parent / "upstream"
@@ -73,16 +75,26 @@ def extract(data: bytes) -> tuple[bytes, bytes]:
     return blocks[0]
 
 
+def specs_module(name: str) -> ModuleType:
+    """``specs/<name>.py`` imported under a private name: ``build`` alone would find the
+    PyPA ``build`` package when it is installed (as in the dev venv)."""
+    key = f"_jobpoll_specs_{name}"
+    if key not in sys.modules:
+        found = importlib.util.spec_from_file_location(key, Path(__file__).with_name(f"{name}.py"))
+        if found is None or found.loader is None:
+            raise ImportError(f"specs/{name}.py cannot be loaded")
+        module = importlib.util.module_from_spec(found)
+        sys.modules[key] = module  # before running it: dataclasses look their module up
+        found.loader.exec_module(module)
+    return sys.modules[key]
+
+
 def load_spec(path: Path) -> dict[str, Any]:
     """An OpenAPI document from a JSON or YAML file (YAML read as build.py reads it)."""
     text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json":
-        doc = json.loads(text)
-    else:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from build import load_upstream  # PyYAML only when a YAML file comes
-
-        doc = load_upstream(path)
+    # PyYAML (through build.py) only when a YAML file comes.
+    json_file = path.suffix == ".json"
+    doc = json.loads(text) if json_file else specs_module("build").load_upstream(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
         raise ValueError(f"{path}: not an OpenAPI document (no paths)")
     return doc

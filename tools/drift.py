@@ -25,16 +25,30 @@ Exit status: 0 when nothing that matters changed, 1 otherwise, 2 on bad argument
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "specs"))
 
-import build  # noqa: E402  # specs/build.py: loading, patch checking
-import extract_upstream  # noqa: E402  # specs/extract_upstream.py: reduction
+
+def _extract_upstream() -> ModuleType:
+    """specs/extract_upstream.py (reduction), which also loads specs/build.py for us."""
+    key = "_jobpoll_specs_extract_upstream"
+    if key not in sys.modules:
+        found = importlib.util.spec_from_file_location(key, ROOT / "specs/extract_upstream.py")
+        if found is None or found.loader is None:
+            raise ImportError("specs/extract_upstream.py cannot be loaded")
+        sys.modules[key] = importlib.util.module_from_spec(found)
+        found.loader.exec_module(sys.modules[key])
+    return sys.modules[key]
+
+
+extract_upstream = _extract_upstream()
+build = extract_upstream.specs_module("build")  # loading, patch checking
 
 METHODS = extract_upstream.METHODS
 CONSTRAINTS = (

@@ -15,7 +15,6 @@ def script(relative: str) -> ModuleType:
     path = ROOT / relative
     name = f"_jobpoll_script_{path.stem}"
     if name not in sys.modules:
-        sys.path.insert(0, str(path.parent))
         spec = importlib.util.spec_from_file_location(name, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
