@@ -15,10 +15,10 @@ from typing import IO, Any
 
 import attrs
 
+from ._cli._text import progress_bar
 from ._errors import Error
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
-from .cli import progress_bar
 
 BRISK = PollPolicy(initial_delay=0.3, multiplier=1.3, max_delay=2.0, min_delay=0.2, jitter=0.2)
 

@@ -81,7 +81,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-log = logging.getLogger("jobpoll")
+log = logging.getLogger(__name__)  # jobpoll.phrase_tms, as the engine names this vendor
 
 # --- 1. Facts ------------------------------------------------------------------------------
 

@@ -398,6 +398,9 @@ class Simulator:
             job = self.jobs.get(job_id)
             if job is None:
                 return None
+            if job.starts_when_polled:
+                job.starts_when_polled = False
+                job.created, job.created_wall = self.clock.now(), self.clock.wall()
             if (
                 self.expire_after is not None
                 and self.clock.now() - job.created >= self.expire_after

@@ -40,6 +40,8 @@ class SimJob:
     error: str | None = None
     result: Any = None
     data: dict[str, Any] = attrs.field(factory=dict)
+    starts_when_polled: bool = False
+    """Its clock starts at the first poll (``jobpoll simulate``'s samples), not at creation."""
 
     def phase(self, now: float) -> Phase:
         elapsed = now - self.created
