@@ -260,6 +260,13 @@ def test_demo_runs_every_vendor_and_exits_0():
     assert re.search(r"vendor\s+job\s+what\s+final\s+polls\s+retries\s+elapsed", table)
     for vendor in _vendors.NAMES:
         assert re.search(rf"^{vendor}\s", table, re.MULTILINE), f"{vendor} not in the table"
-    assert "5 of 6 jobs succeeded" in out
+    summary = re.search(r"^6 tasks ran (\d+) jobs: (\d+) succeeded, 1 failed on purpose", out, re.M)
+    assert summary, out[-500:]
+    rows = re.findall(
+        rf"^(?:{'|'.join(_vendors.NAMES)})\s.*\s(succeeded|failed)\s+\d+\s", table, re.M
+    )
+    assert len(rows) == int(summary[1]) and rows.count("succeeded") == int(summary[2])
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == len(set(lines)), "a line printed twice"
     assert "phrase-mt: 1200 segments back in order" in out
     assert "Traceback" not in err

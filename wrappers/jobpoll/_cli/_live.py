@@ -68,7 +68,8 @@ def status_line(view: View, width: int, elapsed_s: float, spinner: str = "") -> 
     clock = duration(elapsed_s)
     if view.retry is not None:
         n, most, reason = view.retry
-        head = f"{lead}{view.vendor} {middle(view.job_id, 16)}: retrying {n}/{most}: "
+        id_room = 36 if width >= 120 else 16  # the reason matters more than the whole id
+        head = f"{lead}{view.vendor} {middle(view.job_id, id_room)}: retrying {n}/{most}: "
         tail = f"  {clock}"
         room = width - len(head) - len(tail)
         if room >= 8:
