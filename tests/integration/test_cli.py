@@ -22,6 +22,7 @@ import pytest
 import jobpoll
 from jobpoll import Error, _vendors
 from jobpoll.cli import main
+from jobpoll.phrase_tms import MEMSOURCE_ENV
 from jobpoll.testing import Fault, serve_forever
 
 RECORD_FIELDS = {
@@ -63,6 +64,8 @@ def env(monkeypatch: pytest.MonkeyPatch, fake_clock):
     for cred, url in _vendors.ENV.values():
         monkeypatch.delenv(cred, raising=False)
         monkeypatch.delenv(url, raising=False)
+    for name in ("PHRASE_TMS_USERNAME", "PHRASE_TMS_PASSWORD", *MEMSOURCE_ENV):
+        monkeypatch.delenv(name, raising=False)
     real = _vendors.sync_client
 
     def on_fake_clock(name: str):
@@ -576,3 +579,32 @@ def test_sample_jobs_start_their_clock_at_the_first_poll(fake_clock):
     finally:
         stop.set()
         server.join(timeout=10)
+
+
+def test_phrase_tms_reads_memsource_variables(phrase_tms_sim, env, capsys, monkeypatch):
+    env(phrase_tms_sim)
+    for name in ("PHRASE_TMS_TOKEN", "PHRASE_TMS_URL"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MEMSOURCE_URL", phrase_tms_sim.url)
+    monkeypatch.setenv("MEMSOURCE_TOKEN", phrase_tms_sim.token)
+    job_id = phrase_tms_sim.add_job(duration=5)
+
+    code, out, err = run(["wait", "phrase-tms", job_id], capsys)
+    assert code == 0, err
+
+    monkeypatch.delenv("MEMSOURCE_TOKEN")  # no token: the user name and password log in
+    monkeypatch.setenv("MEMSOURCE_USERNAME", phrase_tms_sim.user_name)
+    monkeypatch.setenv("PHRASE_TMS_PASSWORD", phrase_tms_sim.password)
+    code, out, err = run(["status", "phrase-tms", job_id, "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["state"] == "succeeded"
+    assert any(r.path.endswith("/auth/login") for r in phrase_tms_sim.requests)
+    assert phrase_tms_sim.password not in out + err
+
+
+def test_phrase_tms_without_any_credential_names_the_variable(env, capsys, monkeypatch):
+    for name in ("MEMSOURCE_TOKEN", "MEMSOURCE_USERNAME", "MEMSOURCE_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MEMSOURCE_URL", "http://127.0.0.1:9/web")
+    code, _, err = run(["status", "phrase-tms", "1"], capsys)
+    assert code == 2 and "PHRASE_TMS_TOKEN" in one_error_line(err)

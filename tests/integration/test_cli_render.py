@@ -120,7 +120,7 @@ def test_the_demo_board_fits_the_terminal(width):
         job = JobStatus("phrase-mt", f"{LONG_ID[:-1]}{n}", JobState.RUNNING, 0.3 * n)
         on_update(job)
     board.draw()
-    rows = [r.replace("\x1b[2K", "") for r in out.getvalue().split("\n") if r]
+    rows = [r.replace("\x1b[K", "") for r in out.getvalue().split("\n") if r]
     assert len(rows) == 3 and all(len(r) < width for r in rows), rows
     assert all(len(line) < width for line in board.table().splitlines())
 

@@ -112,7 +112,8 @@ class _Board:
             return
         lines = [self._line(r) for r in self.rows.values()]
         up = f"\x1b[{self.drawn}F" if self.drawn else ""
-        self.out.write(up + "".join(f"\x1b[2K{line}\n" for line in lines))
+        # Text first, then erase what is left of the old row: no row is ever blank mid-redraw.
+        self.out.write(up + "".join(f"{line}\x1b[K\n" for line in lines))
         self.out.flush()
         self.drawn = len(lines)
 
@@ -123,7 +124,13 @@ class _Board:
     def table(self) -> str:
         """The summary: one row per job, fitted to the terminal's width when there is one."""
         tail = " polls retries elapsed"
-        job_w, what_w, _ = _layout(self.width, len(tail)) or _LAYOUTS[-1]
+        job_w, what_w = 36, 28
+        if self.width is not None:
+            for job_w in (36, 24, 12, 10):
+                what_w = min(28, self.width - 1 - (_VENDOR_W + job_w + _STATE_W + 3 + len(tail)))
+                if what_w >= 20:
+                    break
+            what_w = max(what_w, 8)
         head = f"{'vendor':<{_VENDOR_W}} {'job':<{job_w}} {'what':<{what_w}} {'final':<{_STATE_W}}"
         lines = [head + tail, "-" * len(head + tail)]
         for r in self.rows.values():

@@ -129,7 +129,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--base-url", help="the API's base URL (default: from the environment)")
-        p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        p.add_argument(
+            "--json",
+            action="store_true",
+            help="print one JSON object on stdout (with a resume_token when the wait can go on)",
+        )
         p.add_argument(
             "-v",
             "--verbose",

@@ -223,7 +223,7 @@ class Display:
     def _draw(self) -> None:
         if self.mode is not Mode.LIVE:
             return
-        self._write(CLEAR + self.line())
+        self._write("\r" + self.line() + "\x1b[K")  # overwrite, then erase the rest: no flicker
         self._shown = True
 
     def _tick(self) -> None:
