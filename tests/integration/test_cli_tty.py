@@ -151,6 +151,7 @@ def status_rows(frames: list[list[str]]) -> list[re.Match[str]]:
 def test_wait_redraws_on_a_timer_fits_80_columns_and_leaves_one_line(term, sims):
     sms = sims["alphasms"]
     job = sms.add_job(duration=3.2, queued=0.1)
+    sms.jobs[job].starts_when_polled = True  # however slowly the interpreter starts
     t = term("wait", "alphasms", job)
 
     code = t.wait(timeout=15)

@@ -230,7 +230,11 @@ class Display:
         while not self._stop.wait(TICK_S):
             with self._lock:
                 self._frame += 1
-                self._draw()
+                try:
+                    self._draw()
+                except Exception:  # never a traceback from the spinner's thread: stop drawing
+                    self.mode = Mode.OFF
+                    return
 
     def _write(self, text: str) -> None:
         try:
