@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import venv
 from pathlib import Path
 
@@ -59,3 +60,23 @@ def test_wheel_installs_and_imports_in_a_fresh_venv(tmp_path):
         "jobpoll_generated",
         wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1] + ".dist-info",
     }, tops
+    assert any(
+        line.split()[0].endswith(".dist-info/licenses/LICENSE") for line in names.splitlines()
+    )
+
+
+@pytest.mark.packaging
+@pytest.mark.slow
+def test_sdist_has_the_license_and_no_tests_that_cannot_run(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    (sdist,) = tmp_path.glob("jobpoll-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        names = [name.split("/", 1)[1] for name in tar.getnames() if "/" in name]
+    assert "LICENSE" in names
+    assert not [n for n in names if n.startswith(("tests/", "bench/"))]
+    assert "wrappers/jobpoll/_cli/_live.py" in names

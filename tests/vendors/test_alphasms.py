@@ -457,7 +457,7 @@ def test_sync_and_async_have_the_same_methods() -> None:
         }
 
     sync, aio = public(AlphaSMS), public(AsyncAlphaSMS)
-    assert sync.keys() == aio.keys()
+    assert sync.keys() == aio.keys() - {"aclose"}  # httpx's async-only name
     assert {"send_async", "message_statuses", "send_and_wait", "wait", "watch", "status"} <= set(
         sync
     )

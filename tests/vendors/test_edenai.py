@@ -544,7 +544,7 @@ def _public(cls: type) -> set[str]:
 
 
 def test_sync_and_async_clients_have_the_same_methods_and_signatures() -> None:
-    assert _public(EdenAI) == _public(AsyncEdenAI)
+    assert _public(EdenAI) == _public(AsyncEdenAI) - {"aclose"}  # httpx's async-only name
     for name in _public(EdenAI):
         sync, async_ = (inspect.signature(getattr(cls, name)) for cls in (EdenAI, AsyncEdenAI))
         assert list(sync.parameters.values())[1:] == list(async_.parameters.values())[1:], name

@@ -583,7 +583,7 @@ def test_sync_and_async_have_the_same_methods_and_signatures() -> None:
         return out
 
     sync, asyn = public(PhraseMT), public(AsyncPhraseMT)
-    assert sync.keys() == asyn.keys()
+    assert sync.keys() == asyn.keys() - {"aclose"}  # httpx's async-only name
     for name in (
         "engine_status",
         "languages",

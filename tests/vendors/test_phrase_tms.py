@@ -622,7 +622,7 @@ def test_sync_and_async_have_the_same_methods_and_signatures() -> None:
         return out
 
     sync, asyn = public(PhraseTMS), public(AsyncPhraseTMS)
-    assert sync.keys() == asyn.keys()
+    assert sync.keys() == asyn.keys() - {"aclose"}  # httpx's async-only name
     for name in ("pre_translate", "pre_translate_and_wait", "pending", "limits", "wait", "status"):
         assert name in sync
         assert inspect.iscoroutinefunction(getattr(AsyncPhraseTMS, name))

@@ -455,7 +455,7 @@ def _public(cls: type) -> set[str]:
 
 
 def test_sync_and_async_clients_have_the_same_methods_and_signatures() -> None:
-    assert _public(Veza) == _public(AsyncVeza)
+    assert _public(Veza) == _public(AsyncVeza) - {"aclose"}  # httpx's async-only name
     for name in _public(Veza) - {"__init__"}:
         sync, async_ = (inspect.signature(getattr(cls, name)) for cls in (Veza, AsyncVeza))
         assert list(sync.parameters.values())[1:] == list(async_.parameters.values())[1:], name

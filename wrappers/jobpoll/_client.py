@@ -377,9 +377,13 @@ class AsyncClient(_Common):
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
 
-    async def close(self) -> None:
+    async def aclose(self) -> None:
         """Close the connections this client opened (not an ``http_client`` you passed in)."""
         await self._http.close()
+
+    async def close(self) -> None:
+        """The same as :meth:`aclose` (httpx's name for it), kept: both names are common."""
+        await self.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -390,7 +394,7 @@ class AsyncClient(_Common):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.close()
+        await self.aclose()
 
 
 async def _aclose(iterator: AsyncIterator[JobStatus]) -> None:

@@ -22,7 +22,11 @@ from ._status import JobState, JobStatus, PollStats
 if TYPE_CHECKING:
     import httpx
 
-log = logging.getLogger("jobpoll")
+
+def logger(vendor: str | None) -> logging.Logger:
+    """One child of ``jobpoll`` per vendor, named after its module (``jobpoll.veza``,
+    ``jobpoll.phrase_tms``): a user can quieten or raise one vendor's log lines."""
+    return logging.getLogger(f"jobpoll.{vendor.replace('-', '_')}" if vendor else "jobpoll")
 
 
 @attrs.frozen
@@ -82,6 +86,7 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
     start: Start | None = None,
 ) -> Machine:
     """The decisions of one wait. ``timeout`` is seconds from ``now``; None means no deadline."""
+    log = logger(vendor)
     start = start or Start()
     began = now
     deadline = None if timeout is None else now + timeout
@@ -154,7 +159,10 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
                 )
                 raise err
             hint = err.retry_after
-            log.warning(
+            # A handled retry is INFO; WARNING only for the last one before giving up.
+            last_try = failures_in_row >= policy.max_retries
+            log.log(
+                logging.WARNING if last_try else logging.INFO,
                 "%s job %s: poll %d failed, will retry (%d/%d): %s",
                 vendor,
                 job_id,
@@ -162,6 +170,7 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
                 failures_in_row,
                 policy.max_retries,
                 err.message,
+                extra={"jobpoll_retry": (failures_in_row, policy.max_retries, err.message)},
             )
             status: JobStatus | None = None
         else:
@@ -290,7 +299,8 @@ def call_machine(
                 err.message = f"{err.message} (after {failures + 1} tries)"
             raise err
         failures += 1
-        log.warning(
+        logger(err.vendor).log(
+            logging.WARNING if failures >= policy.max_retries else logging.INFO,
             "%s: request failed, retry %d/%d: %s",
             err.vendor,
             failures,

@@ -8,6 +8,7 @@ patient default (which is tuned for jobs that take minutes).
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -15,10 +16,10 @@ from typing import IO, Any
 
 import attrs
 
+from ._cli._text import clean, middle, progress_bar, shorten
 from ._errors import Error
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
-from .cli import progress_bar
 
 BRISK = PollPolicy(initial_delay=0.3, multiplier=1.3, max_delay=2.0, min_delay=0.2, jitter=0.2)
 
@@ -36,26 +37,44 @@ class _Row:
     note: str = ""
 
 
-class _Board:
-    """Live progress bars: redrawn in place on a terminal, one line per change otherwise."""
+_VENDOR_W, _STATE_W = 11, 10
+_LAYOUTS = ((36, 28, 20), (24, 24, 20), (12, 24, 10), (10, 21, 6), (10, 14, 0))
+"""(job id, what, bar cells) from the widest to the narrowest; a bar of 0 cells is a bare %."""
 
-    def __init__(self, out: IO[str], live: bool) -> None:
+
+def _layout(width: int | None, tail: int) -> tuple[int, int, int] | None:
+    """The widest layout whose row (plus ``tail`` columns after the state) fits ``width``
+    less one column (None: no limit), or None when not even the narrowest does. The last
+    column stays free: a terminal that wraps there would throw the redraw off by a line."""
+    for job, what, cells in _LAYOUTS:
+        bar = cells + 7 if cells else 4
+        if width is None or _VENDOR_W + job + what + _STATE_W + bar + tail + 5 < width:
+            return job, what, cells
+    return None
+
+
+class _Board:
+    """Progress of every job: a table redrawn in place on a terminal wide enough for it,
+    otherwise one line per change (never the same line twice)."""
+
+    def __init__(self, out: IO[str], live: bool, width: int | None) -> None:
         self.out = out
-        self.live = live
+        self.width = width
+        self.layout = _layout(width, len(" polls=99"))
+        self.live = live and self.layout is not None
         self.rows: dict[tuple[str, str], _Row] = {}
+        self.printed: dict[tuple[str, str], str] = {}
         self.drawn = 0
         self.started = time.monotonic()
 
     def update(self, what: str) -> Callable[[JobStatus], None]:
         def on_update(status: JobStatus) -> None:
-            row = self.rows.setdefault(
-                (status.vendor, status.job_id), _Row(status.vendor, status.job_id, what)
-            )
+            key = (status.vendor, status.job_id)
+            row = self.rows.setdefault(key, _Row(status.vendor, status.job_id, what))
             row.state, row.progress = status.state.value, status.progress
             row.polls, row.retries = status.stats.attempts, status.stats.transient_failures
             row.elapsed = status.stats.elapsed_s
-            if not self.live:
-                self.out.write(self._line(row) + "\n")
+            self._changed(key, row)
 
         return on_update
 
@@ -67,15 +86,24 @@ class _Board:
         if status is not None:
             row.polls, row.retries = status.stats.attempts, status.stats.transient_failures
             row.elapsed = status.stats.elapsed_s
-        row.note = f"{type(err).__name__}: {err.message}"
-        if not self.live:
-            self.out.write(self._line(row) + "\n")
+        row.note = clean(f"{type(err).__name__}: {err.message}")
+        self._changed(key, row)
 
-    @staticmethod
-    def _line(row: _Row) -> str:
-        bar = progress_bar(row.progress)
+    def _changed(self, key: tuple[str, str], row: _Row) -> None:
+        if self.live:
+            return
+        line = self._line(row)
+        if self.printed.get(key) != line:
+            self.printed[key] = line
+            self.out.write(line + "\n")
+
+    def _line(self, row: _Row) -> str:
+        job_w, what_w, cells = self.layout or _LAYOUTS[0]
+        bar = progress_bar(row.progress, cells) if cells else _percent(row.progress)
+        bar_w = cells + 7 if cells else 4
         return (
-            f"{row.vendor:<11} {row.job[:36]:<36} {row.what:<28} {row.state:<10} {bar:<27} "
+            f"{row.vendor:<{_VENDOR_W}} {middle(clean(row.job), job_w):<{job_w}} "
+            f"{shorten(row.what, what_w):<{what_w}} {row.state:<{_STATE_W}} {bar:<{bar_w}} "
             f"polls={row.polls}"
         )
 
@@ -84,24 +112,44 @@ class _Board:
             return
         lines = [self._line(r) for r in self.rows.values()]
         up = f"\x1b[{self.drawn}F" if self.drawn else ""
-        self.out.write(up + "".join(f"\x1b[2K{line}\n" for line in lines))
+        # Text first, then erase what is left of the old row: no row is ever blank mid-redraw.
+        self.out.write(up + "".join(f"{line}\x1b[K\n" for line in lines))
         self.out.flush()
         self.drawn = len(lines)
 
+    def say(self, text: str) -> None:
+        """A line after the table, cut to the terminal's width when there is one."""
+        self.out.write((text if self.width is None else shorten(text, self.width - 1)) + "\n")
+
     def table(self) -> str:
-        head = f"{'vendor':<11} {'job':<36} {'what':<28} {'final':<10} polls retries elapsed"
-        lines = [head, "-" * len(head)]
+        """The summary: one row per job, fitted to the terminal's width when there is one."""
+        tail = " polls retries elapsed"
+        job_w, what_w = 36, 28
+        if self.width is not None:
+            for job_w in (36, 24, 12, 10):
+                what_w = min(28, self.width - 1 - (_VENDOR_W + job_w + _STATE_W + 3 + len(tail)))
+                if what_w >= 20:
+                    break
+            what_w = max(what_w, 8)
+        head = f"{'vendor':<{_VENDOR_W}} {'job':<{job_w}} {'what':<{what_w}} {'final':<{_STATE_W}}"
+        lines = [head + tail, "-" * len(head + tail)]
         for r in self.rows.values():
             lines.append(
-                f"{r.vendor:<11} {r.job[:36]:<36} {r.what:<28} {r.state:<10} {r.polls:>5} "
+                f"{r.vendor:<{_VENDOR_W}} {middle(clean(r.job), job_w):<{job_w}} "
+                f"{shorten(r.what, what_w):<{what_w}} {r.state:<{_STATE_W}} {r.polls:>5} "
                 f"{r.retries:>7} {r.elapsed:>6.1f}s"
             )
             if r.note:
-                lines.append(f"{'':<11} -> {r.note}")
+                note = f"{'':<{_VENDOR_W}} -> {r.note}"
+                lines.append(note if self.width is None else shorten(note, self.width - 1))
         return "\n".join(lines)
 
 
-async def _demo(out: IO[str], live: bool) -> int:
+def _percent(progress: float | None) -> str:
+    return "" if progress is None else f"{progress:4.0%}"
+
+
+async def _demo(out: IO[str], live: bool, width: int | None) -> int:
     from . import (
         AsyncAlphaSMS,
         AsyncEdenAI,
@@ -112,7 +160,7 @@ async def _demo(out: IO[str], live: bool) -> int:
     )
     from .testing import Fault, aserve_all
 
-    board = _Board(out, live)
+    board = _Board(out, live, width)
     async with aserve_all() as sims:
         tms, mt, veza, eden, sms = (
             sims[v] for v in ("phrase-tms", "phrase-mt", "veza", "edenai", "alphasms")
@@ -209,27 +257,36 @@ async def _demo(out: IO[str], live: bool) -> int:
     out.write("\n" + board.table() + "\n\n")
     translated = results[1]
     if isinstance(translated, list):
-        out.write(
-            f"phrase-mt: {len(translated)} segments back in order; first: {translated[0]!r}\n"
-        )
+        board.say(f"phrase-mt: {len(translated)} segments back in order; first: {translated[0]!r}")
     sms_result = results[5]
     if isinstance(sms_result, tuple):
         codes: dict[str, int] = {}
         for status in sms_result[1]:
             codes[status.name] = codes.get(status.name, 0) + 1
         summary = ", ".join(f"{n} {name}" for name, n in sorted(codes.items()))
-        out.write(f"alphasms: per-message statuses: {summary}\n")
+        board.say(f"alphasms: per-message statuses: {summary}")
     failed = [r for r in results if isinstance(r, Error)]
-    out.write(
-        f"\n{len(results) - len(failed)} of {len(results)} jobs succeeded; "
-        f"{len(failed)} failed as planned (the demo sets one up to fail). "
-        f"{time.monotonic() - board.started:.1f}s in all.\n"
+    unplanned = [r for r in failed if r.status is None or r.status.state is not JobState.FAILED]
+    planned = len(failed) == 1 and not unplanned
+    # Counted over the table's rows: one task (a split translation) can run several jobs.
+    succeeded = sum(row.state == "succeeded" for row in board.rows.values())
+    out.write("\n")
+    board.say(
+        f"{len(results)} tasks ran {len(board.rows)} jobs: {succeeded} succeeded, "
+        f"{len(board.rows) - succeeded} failed{' on purpose' if planned else ''}. "
+        f"{time.monotonic() - board.started:.1f}s in all."
     )
-    expected = [r for r in failed if r.status is None or r.status.state is not JobState.FAILED]
-    return 0 if len(failed) == 1 and not expected else 1
+    return 0 if planned else 1
 
 
 def run_demo(out: IO[str] | None = None) -> int:
     """Run the demo; returns 0 when everything went as planned (one job fails on purpose)."""
     stream = out or sys.stdout
-    return asyncio.run(_demo(stream, live=stream.isatty()))
+    width: int | None = None
+    try:
+        if stream.isatty():
+            width = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        width = None
+    live = width is not None and os.environ.get("TERM", "") not in ("", "dumb")
+    return asyncio.run(_demo(stream, live=live, width=width))

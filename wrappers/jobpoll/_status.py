@@ -8,8 +8,9 @@ from typing import Any
 import attrs
 
 
-class JobState(enum.Enum):
-    """Where a job is in its life. ``SUCCEEDED``, ``FAILED`` and ``CANCELED`` are terminal."""
+class JobState(enum.StrEnum):
+    """Where a job is in its life. ``SUCCEEDED``, ``FAILED`` and ``CANCELED`` are terminal.
+    A ``str``: ``JobState.RUNNING == "running"``, and ``str()`` gives the value."""
 
     QUEUED = "queued"
     RUNNING = "running"

@@ -23,6 +23,7 @@ import asyncio
 import datetime
 import json
 import logging
+import os
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -81,7 +82,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-log = logging.getLogger("jobpoll")
+log = logging.getLogger(__name__)  # jobpoll.phrase_tms, as the engine names this vendor
 
 # --- 1. Facts ------------------------------------------------------------------------------
 
@@ -92,6 +93,14 @@ US_URL = "https://us.cloud.memsource.com/web"
 """The US data centre: pass ``base_url=US_URL`` (or set ``PHRASE_TMS_URL``)."""
 TOKEN_ENV = "PHRASE_TMS_TOKEN"  # noqa: S105  # the variable's name, not a secret
 URL_ENV = "PHRASE_TMS_URL"
+USERNAME_ENV, PASSWORD_ENV = "PHRASE_TMS_USERNAME", "PHRASE_TMS_PASSWORD"
+MEMSOURCE_ENV = ("MEMSOURCE_URL", "MEMSOURCE_TOKEN", "MEMSOURCE_USERNAME", "MEMSOURCE_PASSWORD")
+"""What Phrase's own tools (memsource-cli) read; used when the PHRASE_TMS_* one is not set."""
+
+
+def _env(name: str, fallback: str) -> str | None:
+    return os.environ.get(name) or os.environ.get(fallback) or None
+
 
 DEFAULT_POLICY = PollPolicy(
     initial_delay=2.0, multiplier=1.5, max_delay=60.0, min_delay=1.0, jitter=0.2
@@ -155,6 +164,11 @@ def _credentials(
     if not isinstance(auth_scheme, str) or auth_scheme.lower() not in _SCHEMES:
         raise ValueError(f"auth_scheme must be 'ApiToken' or 'Bearer', got {auth_scheme!r}")
     scheme = _SCHEMES[auth_scheme.lower()]
+    if token is None and username is None and password is None:  # from the environment:
+        token = _env(TOKEN_ENV, MEMSOURCE_ENV[1])  # a token first (no login round trip)
+        if token is None:
+            username = _env(USERNAME_ENV, MEMSOURCE_ENV[2])
+            password = _env(PASSWORD_ENV, MEMSOURCE_ENV[3])
     wants_login = username is not None or password is not None
     if token is not None and wants_login:
         raise ValueError("pass either token or username and password, not both")
@@ -629,7 +643,9 @@ class PhraseTMS(SyncClient):
     ``Bearer <token>`` with ``auth_scheme="Bearer"`` (an OAuth access token). Instead of a
     token, ``username`` and ``password`` log in (``POST /api2/v1/auth/login``) on first use.
     ``base_url`` (or ``PHRASE_TMS_URL``) defaults to the EU data centre :data:`DEFAULT_URL`;
-    US accounts use :data:`US_URL` (``https://us.cloud.memsource.com/web``).
+    US accounts use :data:`US_URL` (``https://us.cloud.memsource.com/web``). With no
+    credential argument, the environment gives a token, else ``PHRASE_TMS_USERNAME`` and
+    ``PHRASE_TMS_PASSWORD``; each ``PHRASE_TMS_*`` variable falls back to ``MEMSOURCE_*``.
     """
 
     vendor = VENDOR
@@ -652,7 +668,7 @@ class PhraseTMS(SyncClient):
         random: Callable[[], float] | None = None,
     ) -> None:
         auth = _credentials(token, auth_scheme, username, password)
-        url = _config.base_url(base_url, URL_ENV, DEFAULT_URL)
+        url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
         self._auth = auth
         super().__init__(
             http=_SyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
@@ -798,7 +814,7 @@ class AsyncPhraseTMS(AsyncClient):
         random: Callable[[], float] | None = None,
     ) -> None:
         auth = _credentials(token, auth_scheme, username, password)
-        url = _config.base_url(base_url, URL_ENV, DEFAULT_URL)
+        url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
         self._auth = auth
         super().__init__(
             http=_AsyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._clock import Clock, FakeClock, RealClock
 from ._faults import FAULT_KINDS, Fault, FaultKind
-from ._model import Outcome, Phase, RecordedRequest, SimJob
+from ._model import Phase, RecordedRequest, SimJob, SimOutcome
 
 if TYPE_CHECKING:
     from ._alphasms import AlphaSMSSimulator
@@ -51,13 +51,13 @@ __all__ = [
     "FakeClock",
     "Fault",
     "FaultKind",
-    "Outcome",
     "Phase",
     "PhraseMTSimulator",
     "PhraseTMSSimulator",
     "RealClock",
     "RecordedRequest",
     "SimJob",
+    "SimOutcome",
     "Simulator",
     "VezaSimulator",
     "aserve_all",

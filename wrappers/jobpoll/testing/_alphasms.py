@@ -15,7 +15,7 @@ import xmltodict
 from ._base import HTML, Endpoint, Reply, SimRequest, Simulator, html_page
 from ._clock import Clock
 from ._faults import Fault
-from ._model import Outcome, SimJob
+from ._model import SimJob, SimOutcome
 
 KEEP_RESULTS = 12 * 3600.0
 """Job results are kept 12 hours; an older job reads NOTFOUND."""
@@ -94,7 +94,7 @@ class AlphaSMSSimulator(Simulator):
         clock: Clock | None = None,
         seed: int = 0,
         default_duration: float = 5.0,
-        default_outcome: Outcome = "succeeded",
+        default_outcome: SimOutcome = "succeeded",
     ) -> None:
         super().__init__(
             api_key,
@@ -209,7 +209,7 @@ class AlphaSMSSimulator(Simulator):
     def add_job(
         self,
         duration: float | None = None,
-        outcome: Outcome = "succeeded",
+        outcome: SimOutcome = "succeeded",
         *,
         queued: float | None = None,
         messages: Iterable[dict[str, Any]] | None = None,

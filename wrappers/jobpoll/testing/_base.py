@@ -20,7 +20,7 @@ from starlette.routing import Match, Route
 
 from ._clock import Clock, RealClock
 from ._faults import REPLACING_KINDS, TRANSFORMING_KINDS, Fault
-from ._model import JobPlan, Outcome, Phase, RecordedRequest, SimJob, check_outcome
+from ._model import JobPlan, Phase, RecordedRequest, SimJob, SimOutcome, check_outcome
 from ._server import Message, Receive, Scope, Send, Serving, serve_in_thread, serve_on_loop
 
 JSON = "application/json"
@@ -200,7 +200,7 @@ class Simulator:
         clock: Clock | None = None,
         seed: int = 0,
         default_duration: float = 5.0,
-        default_outcome: Outcome = "succeeded",
+        default_outcome: SimOutcome = "succeeded",
         default_queued: float = 0.1,
     ) -> None:
         self.clock: Clock = clock if clock is not None else RealClock()
@@ -209,7 +209,7 @@ class Simulator:
         self.jobs: dict[str, SimJob] = {}
         self.job_plans: list[JobPlan] = []
         self.default_duration = float(default_duration)
-        self.default_outcome: Outcome = check_outcome(default_outcome)
+        self.default_outcome: SimOutcome = check_outcome(default_outcome)
         self.default_queued = float(default_queued)
         """The share of a job's duration it spends queued before it runs (0.1 = 10 %)."""
         self.expire_after: float | None = self.DEFAULT_EXPIRE_AFTER
@@ -323,7 +323,7 @@ class Simulator:
         self,
         *,
         duration: float | None = None,
-        outcome: Outcome | None = None,
+        outcome: SimOutcome | None = None,
         error: str | None = None,
         result: Any = None,
         times: int = 1,
@@ -355,7 +355,7 @@ class Simulator:
         self,
         *,
         duration: float | None,
-        outcome: Outcome,
+        outcome: SimOutcome,
         queued: float | None = None,
         error: str | None = None,
         result: Any = None,
@@ -398,6 +398,9 @@ class Simulator:
             job = self.jobs.get(job_id)
             if job is None:
                 return None
+            if job.starts_when_polled:
+                job.starts_when_polled = False
+                job.created, job.created_wall = self.clock.now(), self.clock.wall()
             if (
                 self.expire_after is not None
                 and self.clock.now() - job.created >= self.expire_after
@@ -405,7 +408,7 @@ class Simulator:
                 return None
             return job
 
-    def add_job(self, duration: float | None = None, outcome: Outcome = "succeeded") -> str:
+    def add_job(self, duration: float | None = None, outcome: SimOutcome = "succeeded") -> str:
         """Create a job directly (not through the vendor's submit endpoint); returns its id.
         Each simulator adds its vendor's own keyword arguments."""
         raise NotImplementedError

@@ -14,7 +14,7 @@ from typing import Any
 
 from ._base import Endpoint, Reply, SimRequest, Simulator, iso_utc, reason
 from ._clock import Clock
-from ._model import Outcome, SimJob
+from ._model import SimJob, SimOutcome
 
 MAX_FALLBACKS = 3
 DEFAULT_COST = "0.0144"
@@ -51,7 +51,7 @@ class EdenAISimulator(Simulator):
         clock: Clock | None = None,
         seed: int = 0,
         default_duration: float = 5.0,
-        default_outcome: Outcome = "succeeded",
+        default_outcome: SimOutcome = "succeeded",
     ) -> None:
         super().__init__(
             api_key,
@@ -98,7 +98,7 @@ class EdenAISimulator(Simulator):
     def add_job(
         self,
         duration: float | None = None,
-        outcome: Outcome = "succeeded",
+        outcome: SimOutcome = "succeeded",
         *,
         queued: float | None = None,
         model: str = "audio/speech_to_text_async/google",

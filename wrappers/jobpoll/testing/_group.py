@@ -120,12 +120,16 @@ def describe(sims: dict[str, Simulator]) -> str:
 
 
 def _sample_jobs(sim: Simulator) -> list[tuple[str, str]]:
-    """A job of each ending for a person trying the command line by hand."""
-    return [
+    """A job of each ending for a person trying the command line by hand. Their clocks start
+    at their first poll: by the time the person has copied an id, nothing has happened yet."""
+    jobs = [
         ("succeeds after 10 s", sim.add_job(duration=10.0)),
         ("fails after 5 s", sim.add_job(duration=5.0, outcome="failed")),
         ("takes a day (try --timeout 3)", sim.add_job(duration=86400.0)),
     ]
+    for _, job_id in jobs:
+        sim.jobs[job_id].starts_when_polled = True
+    return jobs
 
 
 def serve_forever(

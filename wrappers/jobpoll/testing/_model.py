@@ -11,12 +11,14 @@ import attrs
 
 from ._faults import Fault
 
-Outcome = Literal["succeeded", "failed", "canceled"]
+SimOutcome = Literal[
+    "succeeded", "failed", "canceled"
+]  # not "Outcome": that is jobpoll.Outcome, wait_all's result
 Phase = Literal["queued", "running", "succeeded", "failed", "canceled"]
-OUTCOMES: tuple[Outcome, ...] = ("succeeded", "failed", "canceled")
+OUTCOMES: tuple[SimOutcome, ...] = ("succeeded", "failed", "canceled")
 
 
-def check_outcome(outcome: str) -> Outcome:
+def check_outcome(outcome: str) -> SimOutcome:
     for known in OUTCOMES:
         if outcome == known:
             return known
@@ -35,11 +37,13 @@ class SimJob:
     created: float
     created_wall: float
     duration: float
-    outcome: Outcome
+    outcome: SimOutcome
     queued: float
     error: str | None = None
     result: Any = None
     data: dict[str, Any] = attrs.field(factory=dict)
+    starts_when_polled: bool = False
+    """Its clock starts at the first poll (``jobpoll simulate``'s samples), not at creation."""
 
     def phase(self, now: float) -> Phase:
         elapsed = now - self.created
@@ -69,7 +73,7 @@ class JobPlan:
     """How the next ``times`` jobs created through the vendor's submit endpoint behave."""
 
     duration: float | None = None
-    outcome: Outcome | None = None
+    outcome: SimOutcome | None = None
     error: str | None = None
     result: Any = None
     times: int = 1

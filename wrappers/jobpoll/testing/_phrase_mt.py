@@ -8,7 +8,7 @@ from typing import Any
 
 from ._base import Endpoint, Reply, SimRequest, Simulator, reason
 from ._clock import Clock
-from ._model import Outcome, SimJob
+from ._model import SimJob, SimOutcome
 
 MAX_SEGMENTS = 500
 FORGET_AFTER = 35 * 60.0
@@ -58,7 +58,7 @@ class PhraseMTSimulator(Simulator):
         clock: Clock | None = None,
         seed: int = 0,
         default_duration: float = 5.0,
-        default_outcome: Outcome = "succeeded",
+        default_outcome: SimOutcome = "succeeded",
         language_pairs: tuple[tuple[str, str], ...] = DEFAULT_PAIRS,
     ) -> None:
         super().__init__(
@@ -117,7 +117,7 @@ class PhraseMTSimulator(Simulator):
     def add_job(
         self,
         duration: float | None = None,
-        outcome: Outcome = "succeeded",
+        outcome: SimOutcome = "succeeded",
         *,
         queued: float | None = None,
         error: str | None = None,

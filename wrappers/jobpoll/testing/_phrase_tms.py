@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from ._base import Endpoint, Reply, SimRequest, Simulator, iso_utc, reason
 from ._clock import Clock
-from ._model import Outcome, SimJob
+from ._model import SimJob, SimOutcome
 
 TOKEN_LIFETIME = 24 * 3600.0
 """Tokens from ``auth/login`` are valid about 24 hours."""
@@ -65,7 +65,7 @@ class PhraseTMSSimulator(Simulator):
         clock: Clock | None = None,
         seed: int = 0,
         default_duration: float = 5.0,
-        default_outcome: Outcome = "succeeded",
+        default_outcome: SimOutcome = "succeeded",
         async_limit: int | None = DEFAULT_ASYNC_LIMIT,
     ) -> None:
         super().__init__(
@@ -121,7 +121,7 @@ class PhraseTMSSimulator(Simulator):
     def add_job(
         self,
         duration: float | None = None,
-        outcome: Outcome = "succeeded",
+        outcome: SimOutcome = "succeeded",
         *,
         queued: float | None = None,
         action: str = "PRE_TRANSLATE",

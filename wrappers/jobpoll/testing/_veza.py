@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from ._base import Endpoint, Reply, SimRequest, Simulator, reason
 from ._clock import Clock
-from ._model import Outcome, SimJob
+from ._model import SimJob, SimOutcome
 
 _GRPC_CODES = {
     400: 3,  # INVALID_ARGUMENT
@@ -64,7 +64,7 @@ class VezaSimulator(Simulator):
         clock: Clock | None = None,
         seed: int = 0,
         default_duration: float = 5.0,
-        default_outcome: Outcome = "succeeded",
+        default_outcome: SimOutcome = "succeeded",
         poll_wrapping: PollWrapping = "bare",
         submit_wrapping: SubmitWrapping = "task",
         emit_defaults: bool = True,
@@ -118,7 +118,7 @@ class VezaSimulator(Simulator):
     def add_job(
         self,
         duration: float | None = None,
-        outcome: Outcome = "succeeded",
+        outcome: SimOutcome = "succeeded",
         *,
         queued: float | None = None,
         result: Any = None,
