@@ -369,7 +369,6 @@ async def test_result_with_the_wrong_segments_is_malformed(flavour: str) -> None
         {"segments": [{"text": "a"}]},
         {"segments": [{"translatedText": 1}]},
         {"segments": "x"},
-        {"segments": [{"idx": "0", "translatedText": "A"}]},
     ],
 )
 async def test_malformed_result(flavour: str, body: dict[str, Any]) -> None:
