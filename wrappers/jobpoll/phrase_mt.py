@@ -25,6 +25,7 @@ engines do, and what this module reads (vendors.md §2):
   adapter refuses while reading the body), ``Required request body is missing``, ``… is not a
   valid Phrase locale``, ``unsupported`` / ``not supported`` (a language pair). Any other 500
   (a backend failure such as an upstream timeout) may pass: retried, then ``APIError``.
+  ``Not authenticated`` (what the adapter's auth hook throws) is :class:`jobpoll.AuthError`.
 * Nulls: the adapter writes ``"idx": null``, ``"metadata": null`` and ``"text": null`` for what
   was not sent; none of them is needed to read a translation. ``idx`` comes back as a string
   (``0`` sent, ``"0"`` echoed): a whole number or a digit string is read as the number.
@@ -74,7 +75,7 @@ from . import _config, _drive, _http
 from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
-from ._errors import APIError, Error, JobNotFound, MalformedResponse, WaitTimeout
+from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse, WaitTimeout
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -115,6 +116,9 @@ _BAD_REQUEST = re.compile(
     re.IGNORECASE,
 )
 """500 texts of the reference adapter that name a fault of the request: retrying cannot help."""
+_NOT_AUTHENTICATED = re.compile(r"\bnot authenticated\b|\bunauthori[sz]ed\b", re.IGNORECASE)
+"""The reference adapter's auth hook throws ``IllegalStateException("Not authenticated")``,
+which its catch-all answers as a 500: a refused credential all the same."""
 HOLD_LIMIT = 3600.0
 """How long a result fetch waits for an engine that holds it, when the call has no deadline."""
 
@@ -181,6 +185,12 @@ def _check(response: httpx.Response, what: str, secrets: Sequence[str]) -> None:
             f"{what} was not found (HTTP {code}: {_http.excerpt(response, secrets)}): a wrong "
             "id, or a job the engine forgot (the reference adapter keeps jobs about 35 minutes)",
             status_code=code,
+            response=response,
+        )
+    if said is not None and code >= 500 and _NOT_AUTHENTICATED.search(said):
+        raise AuthError(
+            f"the credentials were refused with HTTP {code} "
+            f"(server said: {_http.excerpt(response, secrets)}); check the token",
             response=response,
         )
     if said is not None and code >= 500 and _BAD_REQUEST.search(said):

@@ -413,12 +413,15 @@ def parse_job(response: httpx.Response, *, secrets: Iterable[str] = ()) -> JobPr
             raise _Shape(f"<status> is not a status word: {_short(status)}")
         text = _leaf(_child(job, "progress", required=False), "progress")
         progress: int | None = None
-        if text:
-            progress = _int(text, "<progress>")
-            if progress > 100:
-                raise _Shape(f"<progress> {progress} is outside 0..100")
-        elif status.upper() != "NOTFOUND":
-            raise _Shape("no <progress>")
+        try:
+            if text:  # a missing or empty <progress> only means no progress is known
+                progress = _int(text, "<progress>")
+                if progress > 100:
+                    raise _Shape(f"<progress> {progress} is outside 0..100")
+        except _Shape:
+            if status.upper() != "COMPLETE":  # a COMPLETE job is done whatever it says
+                raise
+            progress = None
         return JobProgress(status=status, progress=progress)
     except _Shape as exc:
         raise _malformed(response, what, exc.problem, secrets) from None
