@@ -749,3 +749,44 @@ def test_join_refuses_idx_that_do_not_match(echoed: list[Any]) -> None:
     assert result is not None
     with pytest.raises(jobpoll.MalformedResponse, match="idx"):
         join([chunk], ["j"], [result])
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        ({"status": "failed", "detail": "model crashed"}, jobpoll.JobFailed),
+        ({"status": "done"}, jobpoll.APIError),
+        ({"status": "running"}, jobpoll.APIError),
+    ],
+)
+async def test_a_5xx_result_is_explained_by_the_status(
+    flavour: str, status: dict[str, str], kind: type[jobpoll.Error]
+) -> None:
+    engine = Engine(statuses=[status])
+    engine.jobs["j"] = []
+    engine.extra[("GET", "/translateAsyncResult/j")] = _app_error("job 'j' did not finish")
+    policy = jobpoll.PollPolicy(max_retries=1, jitter=0)
+    with pytest.raises(kind) as info:
+        await run(make(flavour, engine, policy=policy).result("j"))
+    assert type(info.value) is kind and info.value.job_id == "j"
+    paths = [r.url.path.split("/")[1] for r in engine.requests]
+    assert paths == ["translateAsyncResult"] * 2 + ["translateAsyncStatus"]
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        httpx.Response(404, json={"error": "gone"}),
+        httpx.Response(429, json={"error": "busy"}),
+        httpx.Response(200, text="<html>"),
+    ],
+)
+async def test_other_result_errors_are_not_explained(flavour: str, refusal: httpx.Response) -> None:
+    engine = Engine(statuses=[{"status": "failed", "detail": "x"}])
+    engine.jobs["j"] = []
+    engine.extra[("GET", "/translateAsyncResult/j")] = refusal
+    policy = jobpoll.PollPolicy(max_retries=1, jitter=0)
+    with pytest.raises(jobpoll.Error) as info:
+        await run(make(flavour, engine, policy=policy).result("j"))
+    assert not isinstance(info.value, jobpoll.JobFailed)
+    assert not engine.calls("/translateAsyncStatus")

@@ -32,7 +32,8 @@ engines do, and what this module reads (vendors.md §2):
 * ``GET /translateAsyncResult/{id}`` holds the request until the job ends, so a result fetch
   may take as long as the call's deadline (not the short per-request timeout). For a failed job
   it answers 200 with an empty body: :meth:`PhraseMT.result` then reads the status and raises
-  :class:`jobpoll.JobFailed` with the engine's ``detail``.
+  :class:`jobpoll.JobFailed` with the engine's ``detail`` (so it does, after the retries, for
+  an engine that answers a failed job's result with a 5xx).
 """
 
 from __future__ import annotations
@@ -473,11 +474,16 @@ def parse_result(
     return _http.read_json(response, _result, what=what, secrets=secrets, check_status=_check)
 
 
-def empty_result(status: JobStatus) -> Error:
-    """The error for a result fetch that came back empty, given the job's status then:
-    ``JobFailed``/``JobCanceled`` for a job that ended so, else a MalformedResponse."""
+def empty_result(status: JobStatus, refused: Error | None = None) -> Error:
+    """The error for a result fetch that came back empty (or, ``refused``, with a 5xx), given
+    the job's status then: ``JobFailed``/``JobCanceled`` for a job that ended so, else the
+    refusal itself, else a MalformedResponse."""
     if status.done and status.state is not JobState.SUCCEEDED:
-        return terminal_error(status, None)
+        err = terminal_error(status, None)
+        err.__cause__ = refused
+        return err
+    if refused is not None:
+        return refused
     return MalformedResponse(
         f"Phrase MT job {status.job_id} result: HTTP 200 with an empty body although the job "
         f"is {status.vendor_status!r}",
@@ -485,6 +491,14 @@ def empty_result(status: JobStatus) -> Error:
         job_id=status.job_id,
         status=status,
     )
+
+
+def _engine_refused(err: APIError) -> APIError:
+    """``err`` if it is a server error (5xx) that may stand for a failed job, which the status
+    then tells; re-raised otherwise."""
+    if type(err) is not APIError or (err.status_code or 0) < 500:
+        raise err
+    return err
 
 
 def parse_translation(
@@ -671,16 +685,20 @@ class PhraseMT(SyncClient):
     def _fetch(self, jid: str, budget: float | None) -> TranslateResponse:
         with _about(jid):
             policy = _holding(self._policy, budget)
-            got = self._call(
-                result_request(jid), self._result_parser(jid), idempotent=True, policy=policy
-            )
+            refused = None
+            try:
+                got = self._call(
+                    result_request(jid), self._result_parser(jid), idempotent=True, policy=policy
+                )
+            except APIError as err:  # an engine may refuse a failed job's result with a 500
+                refused, got = _engine_refused(err), None
             if got is None:
                 status = self._call(
                     self._source.status_request(jid),
                     _status_parser(self._source, jid),
                     idempotent=True,
                 )
-                raise empty_result(status)
+                raise empty_result(status, refused)
             return got
 
     def translate_and_wait(
@@ -831,16 +849,20 @@ class AsyncPhraseMT(AsyncClient):
     async def _fetch(self, jid: str, budget: float | None) -> TranslateResponse:
         with _about(jid):
             policy = _holding(self._policy, budget)
-            got = await self._call(
-                result_request(jid), self._result_parser(jid), idempotent=True, policy=policy
-            )
+            refused = None
+            try:
+                got = await self._call(
+                    result_request(jid), self._result_parser(jid), idempotent=True, policy=policy
+                )
+            except APIError as err:  # an engine may refuse a failed job's result with a 500
+                refused, got = _engine_refused(err), None
             if got is None:
                 status = await self._call(
                     self._source.status_request(jid),
                     _status_parser(self._source, jid),
                     idempotent=True,
                 )
-                raise empty_result(status)
+                raise empty_result(status, refused)
             return got
 
     async def translate_and_wait(

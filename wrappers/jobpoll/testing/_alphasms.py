@@ -21,8 +21,8 @@ what its other pages and the brands' copies of it say):
   (the only rate limit: vendors.md).
 * ``Content-Type: application/json`` on XML bodies: the vendor's docs label responses so
   (vendors.md); no content type is checked on requests (vendors.md).
-* ``preamble``: bytes put before every XML answer, e.g. ``b"\n"`` or a UTF-8 BOM
-  ``b"\xef\xbb\xbf"``; empty by default. vendors.md: PHP endpoints commonly emit such a stray
+* ``preamble``: bytes put before every XML answer, e.g. a newline or a UTF-8 BOM (EF BB BF);
+  empty by default. vendors.md: PHP endpoints commonly emit such a stray
   newline or BOM before ``<?xml`` (not documented for AlphaSMS itself: an inference).
 * HTTP-level errors (a wrong path, faults) are an nginx-style HTML page (an inference).
 """
