@@ -131,3 +131,18 @@ async def test_a_throttled_send_is_resent_and_makes_one_job(alphasms_sim, connec
     assert final.state is JobState.SUCCEEDED
     assert len(alphasms_sim.jobs) == 1
     assert [s.name for s in statuses] == ["DELIVERED", "DELIVERED", "EXPIRED", "DELIVERED"]
+
+
+@pytest.mark.parametrize(
+    "preamble",
+    [b"\n", b"\r\n\r\n", b"\xef\xbb\xbf", b"\n\xef\xbb\xbf"],
+    ids=["nl", "crlf", "bom", "nl+bom"],
+)
+async def test_xml_after_blank_lines_or_a_bom_is_read(alphasms_sim, connect, preamble):
+    # A PHP endpoint (xml.php) easily sends a stray newline or a BOM before <?xml (issue #10).
+    alphasms_sim.preamble = preamble
+    final, statuses = await connect(alphasms_sim)("send_and_wait", batch(4))
+    assert final.state is JobState.SUCCEEDED
+    assert [s.name for s in statuses] == [expected_name(i) for i in range(1, 5)]
+    polls = [r for r in alphasms_sim.requests if r.op == "poll"]
+    assert polls and all(r.fault is None for r in polls)

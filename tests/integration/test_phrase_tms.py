@@ -204,3 +204,22 @@ async def test_pre_translate_and_wait_timeout_bounds_the_wait_for_capacity_too(
         await tms("pre_translate_and_wait", PROJECT, ["job1"], wait_for_capacity=True, timeout=60)
 
     assert fake_clock.now() <= 60
+
+
+async def test_cosmetic_nulls_never_block_a_submit_or_a_poll(phrase_tms_sim, connect):
+    # issues #10/#11: dateCreated null (and other informational fields) in the 202 and the polls
+    phrase_tms_sim.next_job(duration=120)  # polled more often than there are faults
+    phrase_tms_sim.fault(Fault.null_field("asyncRequest.dateCreated"), op="submit")
+    for field in ("dateCreated", "createdBy", "project", "action"):
+        phrase_tms_sim.fault(Fault.null_field(field), op="poll")
+    phrase_tms_sim.fault(Fault.extra_fields({"newField": {"x": [1]}}), op="poll")
+    phrase_tms_sim.fault(Fault.null_field("asyncResponse.dateCreated"), times=None, op="poll")
+    tms = connect(phrase_tms_sim)
+
+    ref = await tms("pre_translate", PROJECT, ["job1"])
+    final = await tms("wait", ref.id)
+
+    assert ref.id in phrase_tms_sim.jobs and ref.date_created is None
+    assert final.state is JobState.SUCCEEDED
+    assert final.stats.transient_failures == 0
+    assert [f for f in phrase_tms_sim.faults if f.times is not None] == []

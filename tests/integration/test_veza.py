@@ -126,3 +126,16 @@ async def test_rate_limited_submit_is_retried_once_and_makes_one_task(veza_sim, 
     assert result["count"] == 2  # the simulator's default result
     assert len(veza_sim.jobs) == 1
     assert [r.op for r in veza_sim.requests[:2]] == ["submit", "submit"]
+
+
+async def test_a_status_naming_another_task_is_never_its_success(veza_sim, connect):
+    task_id = veza_sim.add_job(duration=0)  # already done, with a result
+    veza_sim.fault(Fault.status_value("some-other-task", field="id"), times=None)
+    veza = connect(veza_sim, policy=jobpoll.PollPolicy(max_retries=2, jitter=0))
+    with pytest.raises(jobpoll.MalformedResponse, match="some-other-task") as info:
+        await veza("wait", task_id)
+    assert info.value.job_id == task_id
+    with pytest.raises(jobpoll.MalformedResponse):
+        await veza("result", task_id)
+    veza_sim.clear_faults()
+    assert (await veza("wait", task_id)).state is jobpoll.JobState.SUCCEEDED

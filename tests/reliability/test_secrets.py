@@ -183,10 +183,11 @@ SUBMITS: dict[str, Callable[[Any], Any]] = {
     ),
 }
 
-CHOKE_FIELD = {"phrase-tms": "dateCreated"}
-"""A field whose value the reader parses (a date): the canary put there must not be quoted
-back. Phrase MT and Veza parse no values that could be quoted, nor Eden AI since its unused
-``created_at`` is read as a plain string (issue #17); AlphaSMS's is ``<progress>``."""
+CHOKE_FIELD = {"phrase-tms": "asyncResponse"}
+"""A field whose value the reader needs (Phrase TMS: ``asyncResponse`` must be null or an
+object; a date no longer chokes anyone, issue #11) or parses: the canary put there must not
+be quoted back. Phrase MT and Veza parse no values that could be quoted, nor Eden AI since its
+unused ``created_at`` is read as a plain string (issue #17); AlphaSMS's is ``<progress>``."""
 
 
 @attrs.frozen

@@ -18,7 +18,9 @@ def call(http: httpx.Client, sim: AlphaSMSSimulator, inner: str, key: str | None
     body = f'<?xml version="1.0" encoding="utf-8" ?>\n<package key="{key}">{inner}</package>'
     response = http.post(f"{sim.url}/api/xml.php", content=body.encode())
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/xml")
+    # XML, labelled JSON: as the vendor's documentation labels its answers (vendors.md §5)
+    assert response.headers["content-type"] == "application/json"
+    assert response.content.lstrip().startswith(b"<?xml")
     return xmltodict.parse(response.content, force_list=("msg",))["package"]
 
 
@@ -189,3 +191,17 @@ def test_add_job_default_messages(alphasms_sim: AlphaSMSSimulator, http: httpx.C
     assert len(ids) == 3
     out = statuses(http, sim, *(f'id="{i}"' for i in ids))
     assert all(m["#text"] in ("102", "103", "105") for m in out)
+
+
+@pytest.mark.parametrize("preamble", [b"\n", b"\r\n\r\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n"])
+def test_a_preamble_goes_before_every_answer(
+    alphasms_sim: AlphaSMSSimulator, http: httpx.Client, preamble: bytes
+) -> None:
+    alphasms_sim.preamble = preamble  # what a PHP include leaves before <?xml
+    job = alphasms_sim.add_job(duration=10)
+    body = f'<package key="{alphasms_sim.api_key}"><job>{job}</job></package>'
+    response = http.post(f"{alphasms_sim.url}/api/xml.php", content=body.encode())
+    assert response.content.startswith(preamble + b"<?xml")
+    alphasms_sim.fault(Fault.missing_field("progress"), op="poll")  # faults still apply
+    again = http.post(f"{alphasms_sim.url}/api/xml.php", content=body.encode())
+    assert again.content.startswith(preamble + b"<?xml") and b"<progress>" not in again.content

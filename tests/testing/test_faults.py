@@ -94,7 +94,7 @@ def test_http_fault_with_body_and_headers(veza_sim: VezaSimulator, http: httpx.C
     ("cls", "path", "method", "body", "retry_after"),
     [
         (PhraseTMSSimulator, "/api2/v1/async/1", "GET", {"errorCode": "TooManyRequests"}, None),
-        (PhraseMTSimulator, "/translateAsyncStatus/1", "GET", {}, "1"),
+        (PhraseMTSimulator, "/translateAsyncStatus/1", "GET", {}, None),  # adapter: none
         (VezaSimulator, "/api/v1/assessments/async_tasks/1", "GET", {"code": 8}, None),
         (EdenAISimulator, "/v3/universal-ai/async/1", "GET", {"error": {"code": 429}}, None),
     ],

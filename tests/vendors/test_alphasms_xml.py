@@ -327,8 +327,6 @@ MALFORMED_JOB = {
     "</job></package>",
     "status with children": "<package><job><progress>1</progress><status><x/></status>"
     "</job></package>",
-    "no progress": job_xml("RUNNING", None),
-    "empty progress": job_xml("RUNNING", ""),
     "non-integer progress": job_xml("RUNNING", "half"),
     "fraction progress": job_xml("RUNNING", "50.5"),
     "negative progress": job_xml("RUNNING", -1),
@@ -545,3 +543,53 @@ def test_fuzz_parse_layer(body: bytes, status: int) -> None:
 def test_fuzz_nesting(depth: int, tag: str) -> None:
     body = f"<package>{f'<{tag}>' * depth}7{f'</{tag}>' * depth}</package>".encode()
     _only_results_or_jobpoll_errors(body, 200)
+
+
+# --- the reading rule (issues #10, #11) -----------------------------------------------------
+
+DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [b"\n", b"\r\n\r\n", b"  \t\n", b"\xef\xbb\xbf", b"\n\xef\xbb\xbf", b"\xef\xbb\xbf\n\n"],
+    ids=["newline", "blank lines", "spaces", "bom", "newline+bom", "bom+newlines"],
+)
+@pytest.mark.parametrize("declared", [True, False], ids=["declared", "bare"])
+def test_blank_lines_and_a_bom_before_the_xml_are_skipped(lead: bytes, declared: bool) -> None:
+    # A PHP endpoint (xml.php) easily emits a stray newline or an included file's BOM first.
+    bare = job_xml("RUNNING", 40).split("?>", 1)[1]
+    body = lead + ((DECLARATION if declared else "") + bare).encode()
+    assert _xml.parse_job(resp(body)) == JobProgress("RUNNING", 40)
+
+
+@pytest.mark.parametrize("lead", [b"\n\n", b"\xef\xbb\xbf"])
+def test_what_follows_the_skipped_lead_is_still_refused_if_hostile(lead: bytes) -> None:
+    for body in HOSTILE.values():
+        with pytest.raises(jobpoll.MalformedResponse, match="DOCTYPE"):
+            _xml.parse_job(resp(lead + body.encode()))
+    with pytest.raises(jobpoll.MalformedResponse):  # only blanks and BOMs are skipped
+        _xml.parse_job(resp(lead + b"x" + job_xml("RUNNING", 4).encode()))
+
+
+def test_the_size_cap_counts_the_lead_too() -> None:
+    valid = job_xml("RUNNING", 5).encode()
+    lead = b"\n" * (_xml.MAX_RESPONSE_BYTES - len(valid) + 1)
+    with pytest.raises(jobpoll.MalformedResponse, match="byte cap"):
+        _xml.parse_job(resp(lead + valid))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (job_xml("RUNNING", None), JobProgress("RUNNING", None)),
+        (job_xml("WAITING", ""), JobProgress("WAITING", None)),
+        (job_xml("COMPLETE", None), JobProgress("COMPLETE", None)),
+        (job_xml("COMPLETE", "done"), JobProgress("COMPLETE", None)),
+        (job_xml("COMPLETE", 101), JobProgress("COMPLETE", None)),
+    ],
+)
+def test_progress_the_status_does_not_need_never_fails_a_poll(
+    body: str, expected: JobProgress
+) -> None:
+    assert _xml.parse_job(resp(body)) == expected

@@ -369,7 +369,6 @@ async def test_result_with_the_wrong_segments_is_malformed(flavour: str) -> None
         {"segments": [{"text": "a"}]},
         {"segments": [{"translatedText": 1}]},
         {"segments": "x"},
-        {"segments": [{"idx": "0", "translatedText": "A"}]},
     ],
 )
 async def test_malformed_result(flavour: str, body: dict[str, Any]) -> None:
@@ -602,3 +601,192 @@ def test_sync_and_async_have_the_same_methods_and_signatures() -> None:
             assert (param.kind, param.default) == (twin.kind, twin.default), (name, pname)
         if name not in ("__init__", "close", "watch"):
             assert str(sig.return_annotation) == str(other.return_annotation), name
+
+
+# --- the reference adapter (issue #11) ------------------------------------------------------
+
+
+def _app_error(text: str) -> httpx.Response:
+    return httpx.Response(500, json={"error": f"Application error: {text}, null"})
+
+
+@pytest.mark.parametrize(
+    ("said", "kind", "retryable"),
+    [
+        ("No translation job found with id 'x'", jobpoll.JobNotFound, False),
+        ("JSON parse error: Unexpected character ('x' (code 120))", jobpoll.APIError, False),
+        ("Required request body is missing: public ResponseEntity x()", jobpoll.APIError, False),
+        ("JSON parse error: xx is not a valid Phrase locale code/syntax", jobpoll.APIError, False),
+        ("Unsupported language pair en -> xx", jobpoll.APIError, False),
+        ("Language pair en-xx is not supported", jobpoll.APIError, False),
+        ("Not authenticated", jobpoll.AuthError, False),
+        ("java.net.SocketTimeoutException: Read timed out", jobpoll.APIError, True),
+        ("upstream engine failure", jobpoll.APIError, True),
+    ],
+)  # fmt: skip
+async def test_reference_500s_are_classified(
+    flavour: str, said: str, kind: type[jobpoll.Error], retryable: bool
+) -> None:
+    engine = Engine()
+    engine.extra[("POST", "/translate")] = _app_error(said)
+    policy = jobpoll.PollPolicy(max_retries=2, jitter=0)
+    with pytest.raises(kind) as info:
+        await run(make(flavour, engine, policy=policy).translate("en", "de", ["a"]))
+    assert type(info.value) is kind
+    assert len(engine.requests) == (3 if retryable else 1)
+    if not isinstance(info.value, jobpoll.AuthError):
+        assert getattr(info.value, "status_code", None) == 500
+    assert info.value.vendor == "phrase-mt"
+
+
+async def test_unknown_job_carries_its_status_code(flavour: str) -> None:
+    with pytest.raises(jobpoll.JobNotFound) as info:
+        await run(make(flavour, Engine()).wait("nope"))
+    assert (info.value.status_code, info.value.job_id) == (500, "nope")
+
+
+def test_job_not_found_takes_its_status_code_from_the_response() -> None:
+    assert jobpoll.JobNotFound("gone", response=httpx.Response(410)).status_code == 410
+    assert jobpoll.JobNotFound("gone").status_code is None
+    assert jobpoll.JobNotFound("gone", status_code=500).status_code == 500
+
+
+REFERENCE_RESULT = {
+    "sourceLanguage": "en",
+    "targetLanguage": "de",
+    "segments": [
+        {"idx": "1", "text": "b", "translatedText": "B", "metadata": None},
+        {"idx": "0", "text": "a", "translatedText": "A", "metadata": None},
+    ],
+    "metadata": None,
+}
+
+
+async def test_the_reference_adapters_result_is_read(flavour: str) -> None:
+    engine = Engine()
+    engine.jobs["j"] = []
+    engine.extra[("GET", "/translateAsyncResult/j")] = httpx.Response(200, json=REFERENCE_RESULT)
+    result = await run(make(flavour, engine).result("j"))
+    assert [(s.idx, s.translated_text, s.metadata) for s in result.segments] == [
+        (1, "B", None),
+        (0, "A", None),
+    ]
+    assert result.metadata is None
+    assert len(engine.requests) == 1
+
+
+@pytest.mark.parametrize("empty", [b"", b"  \n", b"null"])
+async def test_an_empty_result_of_a_failed_job_is_job_failed(flavour: str, empty: bytes) -> None:
+    engine = Engine(statuses=[{"status": "failed", "detail": "model crashed"}])
+    engine.jobs["j"] = []
+    engine.extra[("GET", "/translateAsyncResult/j")] = httpx.Response(200, content=empty)
+    with pytest.raises(jobpoll.JobFailed) as info:
+        await run(make(flavour, engine).result("j"))
+    assert (info.value.job_id, info.value.errors) == ("j", ["model crashed"])
+    assert [r.url.path for r in engine.requests] == [
+        "/translateAsyncResult/j",
+        "/translateAsyncStatus/j",
+    ]
+
+
+async def test_an_empty_result_of_a_done_job_is_malformed(flavour: str) -> None:
+    engine = Engine(statuses=["done"])
+    engine.jobs["j"] = []
+    engine.extra[("GET", "/translateAsyncResult/j")] = httpx.Response(200)
+    with pytest.raises(jobpoll.MalformedResponse, match="empty body") as info:
+        await run(make(flavour, engine).result("j"))
+    assert info.value.job_id == "j"
+
+
+async def test_the_result_fetch_timeout_is_the_calls_deadline(flavour: str) -> None:
+    engine = Engine()
+    engine.jobs["j"] = []
+    seen: list[Any] = []
+
+    def held(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"]["read"])
+        return httpx.Response(200, json=REFERENCE_RESULT)
+
+    engine.extra[("GET", "/translateAsyncResult/j")] = held
+    policy = jobpoll.PollPolicy(request_timeout=2.0)
+    await run(make(flavour, engine, policy=policy, timeout=120).result("j"))
+    await run(make(flavour, engine, policy=policy, timeout=None).result("j"))
+    assert seen == [120, jobpoll.phrase_mt.HOLD_LIMIT]
+
+
+@pytest.mark.parametrize(
+    ("echoed", "expected"),
+    [
+        ([0, 1, 2], ["A", "B", "C"]),
+        (["2", "0", "1"], ["B", "C", "A"]),
+        ([None, None, None], ["A", "B", "C"]),
+        ([UNSET, "1", 2], ["A", "B", "C"]),
+        ([" 0 ", UNSET, "2"], ["A", "B", "C"]),
+        (["a", 1, 2], ["A", "B", "C"]),  # not a number: its position
+        ([True, {"i": 1}, 2.0], ["A", "B", "C"]),
+    ],
+)
+def test_join_reads_idx_as_int_digit_string_or_position(
+    echoed: list[Any], expected: list[str]
+) -> None:
+    chunk = split(translate_body("en", "de", ["a", "b", "c"]))[0]
+    segments = []
+    for idx, text in zip(echoed, "ABC", strict=True):
+        segment: dict[str, Any] = {"text": text.lower(), "translatedText": text}
+        if idx is not UNSET:
+            segment["idx"] = idx
+        segments.append(segment)
+    result = jobpoll.phrase_mt.parse_result(httpx.Response(200, json={"segments": segments}))
+    assert result is not None
+    assert join([chunk], ["j"], [result]) == expected
+
+
+@pytest.mark.parametrize("echoed", [[0, 0, 1], [0, 1, 7], ["7", 1, 2], [1, "1", 2]])
+def test_join_refuses_idx_that_do_not_match(echoed: list[Any]) -> None:
+    chunk = split(translate_body("en", "de", ["a", "b", "c"]))[0]
+    segments = [{"idx": i, "translatedText": "x"} for i in echoed]
+    result = jobpoll.phrase_mt.parse_result(httpx.Response(200, json={"segments": segments}))
+    assert result is not None
+    with pytest.raises(jobpoll.MalformedResponse, match="idx"):
+        join([chunk], ["j"], [result])
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        ({"status": "failed", "detail": "model crashed"}, jobpoll.JobFailed),
+        ({"status": "done"}, jobpoll.APIError),
+        ({"status": "running"}, jobpoll.APIError),
+    ],
+)
+async def test_a_5xx_result_is_explained_by_the_status(
+    flavour: str, status: dict[str, str], kind: type[jobpoll.Error]
+) -> None:
+    engine = Engine(statuses=[status])
+    engine.jobs["j"] = []
+    engine.extra[("GET", "/translateAsyncResult/j")] = _app_error("job 'j' did not finish")
+    policy = jobpoll.PollPolicy(max_retries=1, jitter=0)
+    with pytest.raises(kind) as info:
+        await run(make(flavour, engine, policy=policy).result("j"))
+    assert type(info.value) is kind and info.value.job_id == "j"
+    paths = [r.url.path.split("/")[1] for r in engine.requests]
+    assert paths == ["translateAsyncResult"] * 2 + ["translateAsyncStatus"]
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        httpx.Response(404, json={"error": "gone"}),
+        httpx.Response(429, json={"error": "busy"}),
+        httpx.Response(200, text="<html>"),
+    ],
+)
+async def test_other_result_errors_are_not_explained(flavour: str, refusal: httpx.Response) -> None:
+    engine = Engine(statuses=[{"status": "failed", "detail": "x"}])
+    engine.jobs["j"] = []
+    engine.extra[("GET", "/translateAsyncResult/j")] = refusal
+    policy = jobpoll.PollPolicy(max_retries=1, jitter=0)
+    with pytest.raises(jobpoll.Error) as info:
+        await run(make(flavour, engine, policy=policy).result("j"))
+    assert not isinstance(info.value, jobpoll.JobFailed)
+    assert not engine.calls("/translateAsyncStatus")

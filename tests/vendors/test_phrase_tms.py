@@ -228,10 +228,7 @@ def test_failure_without_details_still_lists_the_code() -> None:
     "reply",
     [
         httpx.Response(200, json={"id": "42", "asyncResponse": "done"}),
-        httpx.Response(200, json={"id": "42", "asyncResponse": {"errorCode": 7}}),
-        httpx.Response(200, json={"id": "42", "asyncResponse": {"warnings": "nope"}}),
         httpx.Response(200, json=["not", "an", "object"]),
-        httpx.Response(200, json={"id": "42", "dateCreated": "yesterday"}),
         httpx.Response(200, text="<html>busy</html>"),
     ],
 )
@@ -244,6 +241,37 @@ async def test_malformed_bodies_are_retried_then_malformed_response(
         await run(make(flavour, server, policy=policy).wait("42"))
     assert len(server.requests) == 2
     assert info.value.job_id == "42"
+
+
+@pytest.mark.parametrize(
+    ("body", "state", "errors", "warnings"),
+    [
+        # fields the status does not need never break it (issue #11's reading rule)
+        ({"dateCreated": "yesterday", "asyncResponse": {}}, JobState.SUCCEEDED, (), ()),
+        ({"dateCreated": None, "asyncResponse": None}, JobState.RUNNING, (), ()),
+        ({"asyncResponse": {"warnings": "nope", "dateCreated": 5}}, JobState.SUCCEEDED, (), ()),
+        ({"asyncResponse": {"warnings": None, "errorDetails": None}}, JobState.SUCCEEDED, (), ()),
+        # a number for errorCode still fails the request, read as its text
+        ({"asyncResponse": {"errorCode": 7}}, JobState.FAILED, ("7",), ()),
+        (
+            {"asyncResponse": {"errorCode": "E", "errorDetails": [{"code": "C", "args": None}]}},
+            JobState.FAILED,
+            ("C",),
+            (),
+        ),
+        (
+            {"asyncResponse": {"warnings": [None, {"code": "W", "message": "m", "args": 3}]}},
+            JobState.SUCCEEDED,
+            (),
+            ("W: m",),
+        ),
+    ],
+)
+def test_fields_the_status_does_not_need_are_read_leniently(
+    body: dict[str, Any], state: JobState, errors: tuple[str, ...], warnings: tuple[str, ...]
+) -> None:
+    status = to_status("42", AsyncRequestDtoV1.from_dict({"id": "42", **body}))
+    assert (status.state, status.errors, status.warnings) == (state, errors, warnings)
 
 
 # --- errors ----------------------------------------------------------------------------------

@@ -499,3 +499,35 @@ def test_the_key_never_shows_in_a_malformed_body_excerpt() -> None:
     ):
         assert isinstance(err, jobpoll.MalformedResponse)
         assert KEY not in err.body_excerpt
+
+
+# --- the reading rule (issues #10, #11) -----------------------------------------------------
+
+ONE_RETRY = PollPolicy(initial_delay=1.0, max_retries=1, jitter=0.0)
+
+
+@pytest.mark.parametrize("wrap", ["bare", "task", "value"])
+def test_a_status_naming_another_task_is_malformed_never_success(wrap: str) -> None:
+    other = task("COMPLETE", "SUCCEEDED", id="t-2", result={"rows": ["not yours"]})
+    body = other if wrap == "bare" else {wrap: other}
+    for err, _, script in both([reply(body)] * 3, lambda c: c.wait("t-1"), policy=ONE_RETRY):
+        assert isinstance(err, jobpoll.MalformedResponse)
+        assert "t-2" in str(err) and err.job_id == "t-1"
+        assert len(script.requests) == 2
+    with pytest.raises(ValueError, match="t-2"):
+        to_status("t-1", AsyncTask.from_dict(other))
+
+
+@pytest.mark.parametrize("named", [None, 5, "", "t-1", " t-1 "])
+def test_an_id_that_names_no_other_task_is_let_through(named: Any) -> None:
+    status = to_status("t-1", AsyncTask.from_dict(task("COMPLETE", "SUCCEEDED", id=named)))
+    assert status.state is JobState.SUCCEEDED
+
+
+@pytest.mark.parametrize("status", [{"x": 1}, [1], 2.5])
+def test_a_garbled_status_before_complete_says_nothing(status: Any) -> None:
+    assert to_status("t-1", AsyncTask.from_dict(task("IN_PROGRESS", status))).state is (
+        JobState.RUNNING
+    )
+    with pytest.raises(TypeError):  # a COMPLETE task's outcome is what its status says
+        to_status("t-1", AsyncTask.from_dict(task("COMPLETE", status)))

@@ -233,8 +233,15 @@ class SyncClient(_Common):
         assert last is not None, "a successful wait emits its final status"
         return last
 
-    def _call(self, request: Request, parse: Callable[[Any], T], *, idempotent: bool) -> T:
-        machine = call_machine(self._policy, idempotent=idempotent, random=self._random)
+    def _call(
+        self,
+        request: Request,
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        policy: PollPolicy | None = None,
+    ) -> T:
+        machine = call_machine(policy or self._policy, idempotent=idempotent, random=self._random)
         return _drive.call(
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
@@ -371,8 +378,15 @@ class AsyncClient(_Common):
         assert last is not None, "a successful wait emits its final status"
         return last
 
-    async def _call(self, request: Request, parse: Callable[[Any], T], *, idempotent: bool) -> T:
-        machine = call_machine(self._policy, idempotent=idempotent, random=self._random)
+    async def _call(
+        self,
+        request: Request,
+        parse: Callable[[Any], T],
+        *,
+        idempotent: bool,
+        policy: PollPolicy | None = None,
+    ) -> T:
+        machine = call_machine(policy or self._policy, idempotent=idempotent, random=self._random)
         return await _drive.acall(
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )

@@ -99,7 +99,18 @@ class JobCanceled(JobError):
 
 
 class JobNotFound(Error):
-    """The vendor does not know the job (a wrong id, or results it no longer keeps)."""
+    """The vendor does not know the job (a wrong id, or results it no longer keeps).
+
+    ``status_code`` is the HTTP status that said so: 404/410, or a vendor's own (the Phrase
+    MT reference adapter answers 500); None when no HTTP answer did.
+    """
+
+    def __init__(self, message: str, *, status_code: int | None = None, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        response = kw.get("response")
+        if status_code is None and response is not None:
+            status_code = response.status_code
+        self.status_code = status_code
 
 
 class WaitTimeout(Error):

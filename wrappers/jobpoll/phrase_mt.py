@@ -14,10 +14,26 @@ Status table (``TranslateAsyncStatusResponse.status`` → ``JobState``; case-ins
 any other word  RUNNING, ``recognized=False`` (warned once)
 ==============  ==========================================
 
-Unknown ids: the reference adapter answers HTTP 500 ``{"error": "... No translation job found
-with id '…'"}`` for an id it does not know or has forgotten (after about 35 minutes). That
-text is recognised and raised as :class:`jobpoll.JobNotFound` at once; any other 500 is
-transient and retried, then raised as :class:`jobpoll.APIError`.
+Phrase's reference adapter (the Spring Boot engine the spec links as its demo) is what real
+engines do, and what this module reads (vendors.md §2):
+
+* Errors: every one is HTTP 500 ``{"error": "Application error: <message>, <cause>"}``.
+  ``No translation job found with id '…'`` (a wrong id, or a job forgotten about 35 minutes
+  after it ended) is :class:`jobpoll.JobNotFound` at once, ``status_code`` 500. A 500 whose
+  message names a fault of the request is deterministic, :class:`jobpoll.APIError` at once
+  without retries: ``JSON parse error`` (unparseable JSON, and an unknown locale, which the
+  adapter refuses while reading the body), ``Required request body is missing``, ``… is not a
+  valid Phrase locale``, ``unsupported`` / ``not supported`` (a language pair). Any other 500
+  (a backend failure such as an upstream timeout) may pass: retried, then ``APIError``.
+  ``Not authenticated`` (what the adapter's auth hook throws) is :class:`jobpoll.AuthError`.
+* Nulls: the adapter writes ``"idx": null``, ``"metadata": null`` and ``"text": null`` for what
+  was not sent; none of them is needed to read a translation. ``idx`` comes back as a string
+  (``0`` sent, ``"0"`` echoed): a whole number or a digit string is read as the number.
+* ``GET /translateAsyncResult/{id}`` holds the request until the job ends, so a result fetch
+  may take as long as the call's deadline (not the short per-request timeout). For a failed job
+  it answers 200 with an empty body: :meth:`PhraseMT.result` then reads the status and raises
+  :class:`jobpoll.JobFailed` with the engine's ``detail`` (so it does, after the retries, for
+  an engine that answers a failed job's result with a 5xx).
 """
 
 from __future__ import annotations
@@ -29,6 +45,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+import attrs
 import httpx
 
 from jobpoll_generated.phrase_mt.api.asynchronous_translation import (
@@ -55,10 +72,11 @@ from jobpoll_generated.phrase_mt.models.translate_request import TranslateReques
 from jobpoll_generated.phrase_mt.models.translate_response import TranslateResponse
 from jobpoll_generated.phrase_mt.types import UNSET, Unset
 
-from . import _config, _http
+from . import _config, _drive, _http
 from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
 from ._config import DEFAULT_TIMEOUT
-from ._errors import Error, JobNotFound, MalformedResponse, WaitTimeout
+from ._core import terminal_error
+from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse, WaitTimeout
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -93,6 +111,17 @@ DEFAULT_POLICY = PollPolicy(
 _AUTH_HEADERS = {"api-token": "X-Api-Token", "bearer": "Authorization"}
 _LOCALE = re.compile(r"[a-z]{2,3}(?:_[a-z0-9]{2,8}){0,3}")
 _UNKNOWN_JOB = re.compile(r"no translation job found", re.IGNORECASE)
+_BAD_REQUEST = re.compile(
+    r"JSON parse error|Required request body is missing|not a valid Phrase locale"
+    r"|unsupported|not supported|Cannot (?:deserialize|construct)",
+    re.IGNORECASE,
+)
+"""500 texts of the reference adapter that name a fault of the request: retrying cannot help."""
+_NOT_AUTHENTICATED = re.compile(r"\bnot authenticated\b|\bunauthori[sz]ed\b", re.IGNORECASE)
+"""The reference adapter's auth hook throws ``IllegalStateException("Not authenticated")``,
+which its catch-all answers as a 500: a refused credential all the same."""
+HOLD_LIMIT = 3600.0
+"""How long a result fetch waits for an engine that holds it, when the call has no deadline."""
 
 SegmentInput = str | Segment | Mapping[str, Any]
 """A segment: its text, a generated :class:`Segment`, or a dict ``{text, idx?, metadata?}``."""
@@ -139,20 +168,41 @@ def to_status(job_id: str, dto: TranslateAsyncStatusResponse) -> JobStatus:
     )
 
 
+def _said(response: httpx.Response) -> str | None:
+    """The ``error`` text of an error body, if it has one."""
+    try:
+        said = ErrorBody.from_dict(json.loads(response.content)).error
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
+        return None
+    return said if isinstance(said, str) else None
+
+
 def _check(response: httpx.Response, what: str, secrets: Sequence[str]) -> None:
-    """:func:`jobpoll._http.check`, plus the reference adapter's "unknown job" 500."""
-    if response.status_code >= 400:
-        try:
-            said = ErrorBody.from_dict(json.loads(response.content)).error
-        except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
-            said = UNSET
-        if isinstance(said, str) and _UNKNOWN_JOB.search(said):
-            raise JobNotFound(
-                f"{what} was not found (HTTP {response.status_code}: "
-                f"{_http.excerpt(response, secrets)}): a wrong id, or a job the engine forgot "
-                "(the reference adapter keeps jobs about 35 minutes)",
-                response=response,
-            )
+    """:func:`jobpoll._http.check`, plus the reference adapter's 500s (module docstring)."""
+    code = response.status_code
+    said = _said(response) if code >= 400 else None
+    if said is not None and _UNKNOWN_JOB.search(said):
+        raise JobNotFound(
+            f"{what} was not found (HTTP {code}: {_http.excerpt(response, secrets)}): a wrong "
+            "id, or a job the engine forgot (the reference adapter keeps jobs about 35 minutes)",
+            status_code=code,
+            response=response,
+        )
+    if said is not None and code >= 500 and _NOT_AUTHENTICATED.search(said):
+        raise AuthError(
+            f"the credentials were refused with HTTP {code} "
+            f"(server said: {_http.excerpt(response, secrets)}); check the token",
+            response=response,
+        )
+    if said is not None and code >= 500 and _BAD_REQUEST.search(said):
+        raise APIError(
+            f"HTTP {code} for {what}: the engine refused the request "
+            f"(server said: {_http.excerpt(response, secrets)})",
+            status_code=code,
+            body_excerpt=_http.excerpt(response, secrets),
+            retryable=False,
+            response=response,
+        )
     _http.check(response, what=what, secrets=secrets)
 
 
@@ -338,29 +388,28 @@ def join(
     job_ids: Sequence[str],
     results: Sequence[TranslateResponse],
 ) -> list[str]:
-    """The translated texts of all chunks in input order, matched by the echoed ``idx``
-    (by position when the engine echoes none); MalformedResponse if they do not match."""
+    """The translated texts of all chunks in input order, matched by the echoed ``idx``; a
+    segment that echoes none keeps its position. MalformedResponse if they do not match."""
     texts: list[str] = []
     for chunk, job_id, result in zip(chunks, job_ids, results, strict=True):
         wanted = [s.idx for s in chunk.segments]
         got = result.segments
-        echoed = [s.idx for s in got]
-
-        def bad(why: str, job_id: str = job_id) -> MalformedResponse:
-            return MalformedResponse(
-                f"Phrase MT job {job_id} result: {why}", vendor=VENDOR, job_id=job_id
-            )
-
         if len(got) != len(wanted):
-            raise bad(f"{len(got)} segments for {len(wanted)} sent")
-        if all(isinstance(i, Unset) for i in echoed):
-            texts.extend(s.translated_text for s in got)
-            continue
-        by_idx = {s.idx: s.translated_text for s in got}
-        if set(by_idx) != set(wanted):
-            raise bad("the segments' idx values do not match the request's")
+            raise _mismatch(job_id, f"{len(got)} segments for {len(wanted)} sent")
+        keys = [s.idx if _whole(s.idx) else wanted[i] for i, s in enumerate(got)]
+        by_idx = {key: s.translated_text for key, s in zip(keys, got, strict=True)}
+        if len(by_idx) != len(keys) or set(by_idx) != set(wanted):
+            raise _mismatch(job_id, "the segments' idx values do not match the request's")
         texts.extend(by_idx[i] for i in wanted)
     return texts
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _mismatch(job_id: str, why: str) -> MalformedResponse:
+    return MalformedResponse(f"Phrase MT job {job_id} result: {why}", vendor=VENDOR, job_id=job_id)
 
 
 def translate_request(body: TranslateRequest) -> Request:
@@ -388,6 +437,17 @@ def languages_request(metadata: Mapping[str, Any] | None = None) -> Request:
     return languages._get_kwargs(body=LanguagesRequest(metadata=_metadata(metadata, "metadata")))
 
 
+def _index(value: object) -> object:
+    """An echoed ``idx``: a whole number, or a digit string (the reference adapter's DTO holds
+    it as a string) as that number; null as absent; anything else as it came (then it is not
+    used to order segments)."""
+    if value is None:
+        return UNSET
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
 def _translation(body: dict[str, Any]) -> TranslateResponse:
     response = TranslateResponse.from_dict(body)
     if not isinstance(response.segments, list):
@@ -395,12 +455,50 @@ def _translation(body: dict[str, Any]) -> TranslateResponse:
     for segment in response.segments:
         if not isinstance(segment.translated_text, str):
             raise TypeError("translatedText is not a string")
-        idx: object = segment.idx
-        if idx is None:  # an engine that writes null for "no idx"
-            segment.idx = UNSET
-        elif not isinstance(idx, Unset) and (isinstance(idx, bool) or not isinstance(idx, int)):
-            raise TypeError("idx is not a whole number")
+        segment.idx = _index(segment.idx)
     return response
+
+
+def _result(body: object) -> TranslateResponse | None:
+    # An empty body (or JSON null) is what the reference adapter answers for a failed job.
+    return None if body is None else _translation(_http.json_object(body))
+
+
+def parse_result(
+    response: httpx.Response, secrets: Sequence[str] = (), *, what: str = "Phrase MT result"
+) -> TranslateResponse | None:
+    """A job's :class:`TranslateResponse`; None for a 200 with an empty body (the reference
+    adapter's answer for a failed job: read the status to learn why)."""
+    if 200 <= response.status_code < 300 and not response.content.strip():
+        return None
+    return _http.read_json(response, _result, what=what, secrets=secrets, check_status=_check)
+
+
+def empty_result(status: JobStatus, refused: Error | None = None) -> Error:
+    """The error for a result fetch that came back empty (or, ``refused``, with a 5xx), given
+    the job's status then: ``JobFailed``/``JobCanceled`` for a job that ended so, else the
+    refusal itself, else a MalformedResponse."""
+    if status.done and status.state is not JobState.SUCCEEDED:
+        err = terminal_error(status, None)
+        err.__cause__ = refused
+        return err
+    if refused is not None:
+        return refused
+    return MalformedResponse(
+        f"Phrase MT job {status.job_id} result: HTTP 200 with an empty body although the job "
+        f"is {status.vendor_status!r}",
+        vendor=VENDOR,
+        job_id=status.job_id,
+        status=status,
+    )
+
+
+def _engine_refused(err: APIError) -> APIError:
+    """``err`` if it is a server error (5xx) that may stand for a failed job, which the status
+    then tells; re-raised otherwise."""
+    if type(err) is not APIError or (err.status_code or 0) < 500:
+        raise err
+    return err
 
 
 def parse_translation(
@@ -470,6 +568,17 @@ def _submitting(done: Sequence[str], total: int) -> Iterator[None]:
                 + ", ".join(done)
             )
         raise
+
+
+def _holding(policy: PollPolicy, budget: float | None) -> PollPolicy:
+    """``policy`` with a request timeout that lets an engine hold a result fetch until the job
+    ends (the reference adapter does): the call's deadline, not one poll's short timeout."""
+    hold = HOLD_LIMIT if budget is None else max(budget, policy.min_poll_time)
+    return attrs.evolve(policy, request_timeout=hold)
+
+
+def _status_parser(source: _drive.Source, job_id: str) -> Callable[[httpx.Response], JobStatus]:
+    return lambda response: source.interpret(job_id, response)[0]
 
 
 def _deadline_passed(job_id: str) -> WaitTimeout:
@@ -566,10 +675,31 @@ class PhraseMT(SyncClient):
         return self._submit(body)
 
     def result(self, job_id: str) -> TranslateResponse:
-        """The translation of a finished (``done``) job."""
-        jid = self.check_job_id(job_id)
+        """The translation of a finished (``done``) job; ``JobFailed`` for a failed one.
+
+        An engine that holds the request until the job ends is waited for up to the client's
+        ``timeout`` (one hour without one).
+        """
+        return self._fetch(self.check_job_id(job_id), self._timeout)
+
+    def _fetch(self, jid: str, budget: float | None) -> TranslateResponse:
         with _about(jid):
-            return self._call(result_request(jid), self._result_parser(jid), idempotent=True)
+            policy = _holding(self._policy, budget)
+            refused = None
+            try:
+                got = self._call(
+                    result_request(jid), self._result_parser(jid), idempotent=True, policy=policy
+                )
+            except APIError as err:  # an engine may refuse a failed job's result with a 500
+                refused, got = _engine_refused(err), None
+            if got is None:
+                status = self._call(
+                    self._source.status_request(jid),
+                    _status_parser(self._source, jid),
+                    idempotent=True,
+                )
+                raise empty_result(status, refused)
+            return got
 
     def translate_and_wait(
         self,
@@ -610,16 +740,17 @@ class PhraseMT(SyncClient):
             if left is not None and left <= 0:
                 raise _deadline_passed(job_id)
             self.wait(job_id, timeout=left, policy=policy, on_update=on_update)
-            results.append(self.result(job_id))
+            left = None if deadline is None else deadline - self._clock()
+            results.append(self._fetch(job_id, left))
         return join(chunks, job_ids, results)
 
     def _submit(self, body: TranslateRequest) -> str:
         request = translate_async_request(body)
         return self._call(request, self._parse(parse_submitted), idempotent=False)
 
-    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse]:
+    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse | None]:
         what = f"Phrase MT job {job_id} result"
-        return lambda response: parse_translation(response, self._secrets, what=what)
+        return lambda response: parse_result(response, self._secrets, what=what)
 
     def _parse(
         self, parse: Callable[[httpx.Response, Sequence[str]], T]
@@ -708,10 +839,31 @@ class AsyncPhraseMT(AsyncClient):
         return await self._submit(body)
 
     async def result(self, job_id: str) -> TranslateResponse:
-        """The translation of a finished (``done``) job."""
-        jid = self.check_job_id(job_id)
+        """The translation of a finished (``done``) job; ``JobFailed`` for a failed one.
+
+        An engine that holds the request until the job ends is waited for up to the client's
+        ``timeout`` (one hour without one).
+        """
+        return await self._fetch(self.check_job_id(job_id), self._timeout)
+
+    async def _fetch(self, jid: str, budget: float | None) -> TranslateResponse:
         with _about(jid):
-            return await self._call(result_request(jid), self._result_parser(jid), idempotent=True)
+            policy = _holding(self._policy, budget)
+            refused = None
+            try:
+                got = await self._call(
+                    result_request(jid), self._result_parser(jid), idempotent=True, policy=policy
+                )
+            except APIError as err:  # an engine may refuse a failed job's result with a 500
+                refused, got = _engine_refused(err), None
+            if got is None:
+                status = await self._call(
+                    self._source.status_request(jid),
+                    _status_parser(self._source, jid),
+                    idempotent=True,
+                )
+                raise empty_result(status, refused)
+            return got
 
     async def translate_and_wait(
         self,
@@ -748,7 +900,7 @@ class AsyncPhraseMT(AsyncClient):
 
         async def finish(job_id: str) -> TranslateResponse:
             await self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update)
-            return await self.result(job_id)
+            return await self._fetch(job_id, self._budget(timeout))
 
         tasks = [asyncio.ensure_future(finish(job_id)) for job_id in job_ids]
         try:
@@ -763,9 +915,9 @@ class AsyncPhraseMT(AsyncClient):
         request = translate_async_request(body)
         return await self._call(request, self._parse(parse_submitted), idempotent=False)
 
-    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse]:
+    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse | None]:
         what = f"Phrase MT job {job_id} result"
-        return lambda response: parse_translation(response, self._secrets, what=what)
+        return lambda response: parse_result(response, self._secrets, what=what)
 
     def _parse(
         self, parse: Callable[[httpx.Response, Sequence[str]], T]

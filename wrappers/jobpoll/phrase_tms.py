@@ -189,14 +189,20 @@ def _credentials(
 # --- 2. Status -----------------------------------------------------------------------------
 
 
-def _lines(details: list[ErrorDetailDtoV1] | Unset) -> tuple[str, ...]:
-    if isinstance(details, Unset):
-        return ()
+def _lines(details: object) -> tuple[str, ...]:
+    """``errorDetails``/``warnings`` as lines. Lenient by the reading rule: null, a non-list
+    or an item without code and message is read as nothing said, never as a broken status."""
     if not isinstance(details, list):
-        raise TypeError("errorDetails/warnings is not a list")
+        return ()
     lines = []
     for item in details:
-        parts = [p for p in (item.code, item.message) if isinstance(p, str) and p]
+        if isinstance(item, ErrorDetailDtoV1):
+            said: tuple[object, ...] = (item.code, item.message)
+        elif isinstance(item, dict):  # kept raw when one item did not parse
+            said = (item.get("code"), item.get("message"))
+        else:
+            continue
+        parts = [p for p in said if isinstance(p, str) and p]
         lines.append(": ".join(parts) or "(no code or message)")
     return tuple(lines)
 
@@ -216,9 +222,9 @@ def to_status(job_id: str, dto: AsyncRequestDtoV1) -> JobStatus:
         )
     if not isinstance(done, AsyncResponseDtoV1):
         raise TypeError("asyncResponse is neither null nor an object")
-    code = done.error_code
-    if not isinstance(code, Unset | str | None):
-        raise TypeError("errorCode is not a string")
+    raw_code: object = done.error_code
+    # errorCode decides failure: any non-empty value fails the request (a number as its text).
+    code = None if isinstance(raw_code, Unset) or raw_code in (None, "") else str(raw_code)
     desc = done.error_desc if isinstance(done.error_desc, str) and done.error_desc else None
     warnings = _lines(done.warnings)
     if code:
@@ -382,7 +388,8 @@ def _ref(body: dict[str, Any]) -> AsyncRequestRef:
     return AsyncRequestRef(
         id=check_job_id(raw_id),
         action=ref.action if isinstance(ref.action, str) else None,
-        date_created=None if isinstance(ref.date_created, Unset) else ref.date_created,
+        # Informational: a null or unreadable date never costs the id of a created request.
+        date_created=ref.date_created if isinstance(ref.date_created, datetime.datetime) else None,
         response=dto,
     )
 

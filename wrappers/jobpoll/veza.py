@@ -177,10 +177,26 @@ def _failure(task: AsyncTask) -> str | None:
     return reason or (f"error_status {code}" if code else None)
 
 
+def _same_task(job_id: str, task: AsyncTask) -> None:
+    """A status that names another task is not this task's status (ValueError, read as a
+    malformed response): accepting it could hand back another task's result. A missing, null
+    or non-string ``id`` says nothing about which task it is and is let through."""
+    named: object = task.id
+    if isinstance(named, str) and named.strip() and named.strip() != job_id:
+        raise ValueError(f"the status is for task {named.strip()[:80]!r}, not {job_id!r}")
+
+
 def to_status(job_id: str, task: AsyncTask) -> JobStatus:
-    """The task's status as a :class:`JobStatus` (the table in the module docstring)."""
+    """The task's status as a :class:`JobStatus` (the table in the module docstring);
+    ValueError when the task names another id."""
+    _same_task(job_id, task)
     state = _word(task.state, _STATE_NAMES, "state")
-    outcome = _word(task.status, _STATUS_NAMES, "status")
+    try:
+        outcome = _word(task.status, _STATUS_NAMES, "status")
+    except TypeError:
+        if state == "COMPLETE":  # the outcome is what a COMPLETE task's status says
+            raise
+        outcome = _STATUS_NAMES[0]  # before COMPLETE, a garbled status says nothing
     recognized = state in _STATE_NAMES
     word = state
     detail = None

@@ -220,13 +220,25 @@ def _parser_create(
 _SAFE_EXPAT = types.SimpleNamespace(ParserCreate=_parser_create)
 
 
+_LEADING: Final = re.compile(rb"(?:\xef\xbb\xbf|[ \t\r\n])+")
+
+
+def _lead_trimmed(data: bytes) -> bytes:
+    """``data`` without the UTF-8 BOMs and blank lines before its first ``<``: a PHP endpoint
+    (``xml.php``) easily emits a stray newline or a BOM from an included file, and expat
+    refuses anything before ``<?xml``. Only these bytes are dropped, nothing else."""
+    lead = _LEADING.match(data)
+    return data[lead.end() :] if lead else data
+
+
 def load(data: bytes, *, strip_whitespace: bool = True) -> dict[str, object]:
-    """``data`` as xmltodict's dict, or :class:`XMLRefused`: too large, DTD, not well-formed."""
+    """``data`` as xmltodict's dict, or :class:`XMLRefused`: too large, DTD, not well-formed.
+    Leading blank lines and UTF-8 BOMs are skipped (:func:`_lead_trimmed`)."""
     if len(data) > MAX_RESPONSE_BYTES:
         raise XMLRefused(f"a body of {len(data)} bytes, above the {MAX_RESPONSE_BYTES} byte cap")
     try:
         doc = xmltodict.parse(
-            data,
+            _lead_trimmed(data),
             expat=_SAFE_EXPAT,
             disable_entities=True,
             strip_whitespace=strip_whitespace,
@@ -401,12 +413,15 @@ def parse_job(response: httpx.Response, *, secrets: Iterable[str] = ()) -> JobPr
             raise _Shape(f"<status> is not a status word: {_short(status)}")
         text = _leaf(_child(job, "progress", required=False), "progress")
         progress: int | None = None
-        if text:
-            progress = _int(text, "<progress>")
-            if progress > 100:
-                raise _Shape(f"<progress> {progress} is outside 0..100")
-        elif status.upper() != "NOTFOUND":
-            raise _Shape("no <progress>")
+        try:
+            if text:  # a missing or empty <progress> only means no progress is known
+                progress = _int(text, "<progress>")
+                if progress > 100:
+                    raise _Shape(f"<progress> {progress} is outside 0..100")
+        except _Shape:
+            if status.upper() != "COMPLETE":  # a COMPLETE job is done whatever it says
+                raise
+            progress = None
         return JobProgress(status=status, progress=progress)
     except _Shape as exc:
         raise _malformed(response, what, exc.problem, secrets) from None

@@ -1,4 +1,31 @@
-"""AlphaSMS simulator: the XML API (``POST /api/xml.php``) as vendors.md section 5 describes."""
+"""AlphaSMS simulator: the XML API (``POST /api/xml.php``) as vendors.md section 5 describes.
+
+Where each behaviour comes from (seed 004 is AlphaSMS's XML API page; vendors.md §5 adds
+what its other pages and the brands' copies of it say):
+
+* One endpoint, ``POST {url}/api/xml.php``, ops told apart by the element in ``<package>``;
+  the key in ``<package key="…">`` (seed 004).
+* ``<message-async>`` → ``<message-async><job>ID</job>`` (seed 004); the id is 32 hex
+  characters here (the documented type is varchar 64: the form is an inference).
+* ``<job>ID</job>`` → ``<job><progress>0..100</progress><status>S</status>`` with WAITING,
+  RUNNING, COMPLETE, FAILED (seed 004); NOTFOUND for an unknown id or a job older than 12 hours
+  (seed 004: results are kept 12 hours). The ``<progress>0</progress>`` beside NOTFOUND and the
+  progress at which a FAILED job stops (half its messages) are inferences.
+* ``<status><msg id=…/>`` → per-message codes with ``sms_id``, ``sms_count``,
+  ``date_completed`` (seed 004; the codes as vendors.md lists them). Which message gets which
+  final code (:func:`delivery_code`), when it gets it, and 200 for the unsent half of a FAILED
+  job are this simulator's own deterministic choices.
+* Request-level errors: HTTP 200 ``<package><error>CODE</error></package>`` (vendors.md: the
+  vendor's docs confirm the form): 201 ERR_FORMAT for XML that does not parse or carries a
+  DTD, 202 ERR_AUTHORIZATION for a bad key, 212 ERR_THROTTLE for ``Fault.rate_limit()``
+  (the only rate limit: vendors.md).
+* ``Content-Type: application/json`` on XML bodies: the vendor's docs label responses so
+  (vendors.md); no content type is checked on requests (vendors.md).
+* ``preamble``: bytes put before every XML answer, e.g. a newline or a UTF-8 BOM (EF BB BF);
+  empty by default. vendors.md: PHP endpoints commonly emit such a stray
+  newline or BOM before ``<?xml`` (not documented for AlphaSMS itself: an inference).
+* HTTP-level errors (a wrong path, faults) are an nginx-style HTML page (an inference).
+"""
 
 from __future__ import annotations
 
@@ -84,7 +111,7 @@ class AlphaSMSSimulator(Simulator):
 
     VENDOR = "alphasms"
     OPS = ("submit", "poll", "messages")
-    CONTENT_TYPE = "text/xml; charset=utf-8"
+    CONTENT_TYPE = "application/json"  # sic: the vendor labels its XML answers so
     DEFAULT_EXPIRE_AFTER = KEEP_RESULTS
 
     def __init__(
@@ -103,6 +130,8 @@ class AlphaSMSSimulator(Simulator):
             default_duration=default_duration,
             default_outcome=default_outcome,
         )
+        self.preamble = b""
+        """Bytes sent before every XML answer (``b"\\n"``, a BOM): see the module docstring."""
         self.messages: dict[int, SimMessage] = {}
         self.messages_by_sms_id: dict[str, SimMessage] = {}
         self._sms_counter = 500_000_000
@@ -151,14 +180,15 @@ class AlphaSMSSimulator(Simulator):
             return
         super()._check_fault(fault)
 
+    def encode(self, doc: Any) -> bytes:
+        text = xmltodict.unparse(doc, encoding="utf-8", pretty=True, indent="  ")
+        return self.preamble + text.encode("utf-8")
+
     def decode(self, body: bytes) -> Any:
         try:
-            return xmltodict.parse(body, disable_entities=True)
+            return xmltodict.parse(body.lstrip(b"\xef\xbb\xbf \t\r\n"), disable_entities=True)
         except ExpatError as exc:
             raise ValueError(str(exc)) from None
-
-    def encode(self, doc: Any) -> bytes:
-        return xmltodict.unparse(doc, encoding="utf-8", pretty=True, indent="  ").encode("utf-8")
 
     def huge_parts(self) -> tuple[bytes, bytes]:
         return (

@@ -26,6 +26,7 @@ from ._server import Message, Receive, Scope, Send, Serving, serve_in_thread, se
 JSON = "application/json"
 HTML = "text/html; charset=utf-8"
 _CHUNK = 64 * 1024
+_HOLD_POLL = 0.005
 
 
 @attrs.define(kw_only=True)
@@ -36,6 +37,9 @@ class Reply:
     body: bytes = b""
     content_type: str | None = JSON
     headers: list[tuple[str, str]] = attrs.field(factory=list)
+    hold: Callable[[], Reply | None] | None = None
+    """Set to hold the request: called (under the simulator's lock) every few milliseconds
+    until it returns the final reply, as a server that answers only once a job ends."""
 
 
 class SimRequest:
@@ -644,7 +648,7 @@ class Simulator:
     ) -> None:
         kind = fault.kind if fault is not None else None
         if fault is None or kind is None:
-            await self._send(send, self.handle(endpoint, req, allowed))
+            await self._send(send, await self._settle(self.handle(endpoint, req, allowed)))
             return
         if kind == "slow":
             await self._pause(fault.seconds)
@@ -657,7 +661,7 @@ class Simulator:
         elif kind == "drop" and not fault.after_handling:
             await self._drop(scope, receive)
             return
-        reply = self.handle(endpoint, req, allowed)
+        reply = await self._settle(self.handle(endpoint, req, allowed))
         if kind == "drop":
             await self._drop(scope, receive)
         elif kind == "truncated":
@@ -666,6 +670,19 @@ class Simulator:
             await self._send(send, self._transform(reply, fault))
         else:
             await self._send(send, reply)
+
+    async def _settle(self, reply: Reply) -> Reply:
+        """The final reply of a held one (:attr:`Reply.hold`); a 503 if the server stops first."""
+        while reply.hold is not None:
+            with self._lock:
+                final = reply.hold()
+            if final is not None:
+                return final
+            closing = self._serving.closing if self._serving is not None else None
+            if closing is not None and closing.is_set():
+                return self.error_reply(503)
+            await asyncio.sleep(_HOLD_POLL)
+        return reply
 
     def _headers(self, reply: Reply, length: int | None) -> list[tuple[bytes, bytes]]:
         headers: list[tuple[bytes, bytes]] = []

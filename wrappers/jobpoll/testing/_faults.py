@@ -143,8 +143,9 @@ class Fault:
 
     @classmethod
     def rate_limit(cls, *, retry_after: RetryAfter = None, retry_after_date: bool = False) -> Fault:
-        """The vendor's own rate-limit answer: 429 with its error body (Phrase MT adds
-        ``Retry-After: 1`` unless given; Eden AI sends none unless given), AlphaSMS's
+        """The vendor's own rate-limit answer: 429 with its error body (Phrase MT's strict
+        mode adds ``Retry-After: 1`` unless given, its reference mode and Eden AI send none
+        unless given), AlphaSMS's
         ``<error>212</error>`` (ERR_THROTTLE, HTTP 200)."""
         return cls(
             kind="rate_limit",

@@ -1,4 +1,28 @@
-"""Phrase TMS simulator: async requests (``specs/phrase-tms.yaml``), served under ``/web``."""
+"""Phrase TMS simulator: async requests (``specs/phrase-tms.yaml``), served under ``/web``.
+
+Where each behaviour comes from (seed 000 is Phrase's "Get asynchronous request" page;
+vendors.md §1 adds the other async endpoints and Phrase's help pages):
+
+* ``GET /api2/v1/async/{id}`` → ``AsyncRequestDtoV1`` with the seed's members (``id``,
+  ``dateCreated``, ``action``, ``createdBy``, ``project``, ``parent``, ``asyncResponse``);
+  no status field: ``asyncResponse`` is null until the request finished, then carries
+  ``errorCode``/``errorDesc``/``errorDetails`` on failure or ``warnings`` on success (seed 000,
+  vendors.md). Members are written as Phrase's Java API writes them, nulls included
+  (``parent: null``, ``project: null`` for a project-less action): the seed's prose, an
+  inference for the others. Dates are RFC 3339 (the seed's ``date-time``).
+* ``GET /api2/v1/async?pageNumber&pageSize`` (1..50) lists pending requests as a page object,
+  ``GET /api2/v1/async/status`` → ``{concurrentRequests: {limit, count}}``, ``limit`` null for
+  unlimited (vendors.md). vendors.md gives no number for the cap: the default 200 and a submit
+  at the cap answering 429 ``TooManyRequests`` are inferences.
+* ``POST /api2/v2/projects/{projectUid}/jobs/preTranslate`` → ``{asyncRequest: {id,
+  dateCreated, action}}`` (vendors.md), with 202 (the spec patch's status: an inference;
+  jobpoll reads any 2xx, 201 included).
+* ``Authorization: ApiToken <token>`` or ``Bearer``; ``POST /api2/v1/auth/login``
+  ``{userName, password}`` → ``{user, token, expires}``, tokens valid 24 hours (vendors.md).
+* Errors: the documented status codes (vendors.md) with Phrase's error body ``{errorCode,
+  errorDescription}`` (Phrase's public API convention: not in the seed, an inference).
+* Async request ids are int64 numbers (the seed's path parameter), counted up from 700000001.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +37,7 @@ TOKEN_LIFETIME = 24 * 3600.0
 """Tokens from ``auth/login`` are valid about 24 hours."""
 
 DEFAULT_ASYNC_LIMIT = 200
-"""Phrase's documented cap on pending API async requests per organisation."""
+"""The cap on pending async requests per organisation (vendors.md names a cap, not its size)."""
 
 _ERROR_CODES = {
     400: "InvalidArguments",

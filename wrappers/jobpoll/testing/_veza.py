@@ -1,4 +1,25 @@
-"""Veza simulator: async tasks (``specs/veza.yaml``)."""
+"""Veza simulator: async tasks (``specs/veza.yaml``).
+
+Where each behaviour comes from (seed 002 is Veza's "Get assessment async task" page, prose
+only; vendors.md §3 adds the submit operation and what Veza's own client does):
+
+* ``GET /api/v1/assessments/async_tasks/{id}`` → the task: ``id``, ``state`` (PENDING,
+  IN_PROGRESS, COMPLETE; UNKNOWN_STATE is never sent), ``status`` once COMPLETE (SUCCEEDED with
+  ``result``, FAILED with ``error_reason``/``error_status``, CANCELED), enums as string names
+  (seed 002). A task is PENDING for its queued share, then IN_PROGRESS (this simulator's model).
+* ``emit_defaults`` (default True) writes every member, proto3 defaults included
+  (``UNKNOWN_STATUS``, ``result: null``, ``error_reason: ""``), as grpc-gateway does by
+  default; ``emit_defaults=False`` omits them, as proto3 JSON may (vendors.md asks readers to
+  accept both: which one Veza sends is an inference).
+* ``POST /api/v1/assessments/query_spec:result_async_create`` → the task, wrapped as
+  ``{"task": …}`` by default; ``submit_wrapping``/``poll_wrapping`` give bare or
+  ``{"value": …}`` answers (vendors.md: not settled by the docs, accept all).
+* ``Authorization: Bearer <API key>`` (vendors.md); errors are grpc-gateway's ``{code,
+  message}`` with the gRPC code of the HTTP status (an inference: the docs give no error
+  body); an unknown task id is 404 NOT_FOUND (an inference).
+* ``error_status`` of a failed task defaults to ``"INTERNAL"`` (the docs give no type: an
+  inference).
+"""
 
 from __future__ import annotations
 

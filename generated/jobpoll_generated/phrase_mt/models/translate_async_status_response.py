@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,17 +17,21 @@ class TranslateAsyncStatusResponse:
     Attributes:
         status (str): Job status. Known values: running (still working), done (fetch the result with
             translateAsyncResult), failed (see detail). Not an enum on purpose: treat any other value as still running.
-        detail (str | Unset):  Example: Description of translation failure.
+        detail (None | str | Unset):  Example: Description of translation failure.
     """
 
     status: str
-    detail: str | Unset = UNSET
+    detail: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
-        detail = self.detail
+        detail: None | str | Unset
+        if isinstance(self.detail, Unset):
+            detail = UNSET
+        else:
+            detail = self.detail
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -46,7 +50,14 @@ class TranslateAsyncStatusResponse:
         d = dict(src_dict)
         status = d.pop("status")
 
-        detail = d.pop("detail", UNSET)
+        def _parse_detail(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        detail = _parse_detail(d.pop("detail", UNSET))
 
         translate_async_status_response = cls(
             status=status,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,31 +21,45 @@ class TranslateResponse:
     """
     Attributes:
         segments (list[TranslatedSegment]):
-        source_language (str | Unset):  Example: en.
-        target_language (str | Unset):  Example: zh_tw.
-        metadata (Metadata | Unset): Custom metadata (free-form object), at request or segment level. Example:
-            {'projectUid': 'abc'}.
+        source_language (None | str | Unset):  Example: en.
+        target_language (None | str | Unset):  Example: zh_tw.
+        metadata (Metadata | None | Unset): The request's metadata echoed back; null (or absent) when the request had
+            none.
     """
 
     segments: list[TranslatedSegment]
-    source_language: str | Unset = UNSET
-    target_language: str | Unset = UNSET
-    metadata: Metadata | Unset = UNSET
+    source_language: None | str | Unset = UNSET
+    target_language: None | str | Unset = UNSET
+    metadata: Metadata | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.metadata import Metadata
+
         segments = []
         for segments_item_data in self.segments:
             segments_item = segments_item_data.to_dict()
             segments.append(segments_item)
 
-        source_language = self.source_language
+        source_language: None | str | Unset
+        if isinstance(self.source_language, Unset):
+            source_language = UNSET
+        else:
+            source_language = self.source_language
 
-        target_language = self.target_language
+        target_language: None | str | Unset
+        if isinstance(self.target_language, Unset):
+            target_language = UNSET
+        else:
+            target_language = self.target_language
 
-        metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metadata, Unset):
+        metadata: dict[str, Any] | None | Unset
+        if isinstance(self.metadata, Unset):
+            metadata = UNSET
+        elif isinstance(self.metadata, Metadata):
             metadata = self.metadata.to_dict()
+        else:
+            metadata = self.metadata
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -76,16 +90,40 @@ class TranslateResponse:
 
             segments.append(segments_item)
 
-        source_language = d.pop("sourceLanguage", UNSET)
+        def _parse_source_language(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        target_language = d.pop("targetLanguage", UNSET)
+        source_language = _parse_source_language(d.pop("sourceLanguage", UNSET))
 
-        _metadata = d.pop("metadata", UNSET)
-        metadata: Metadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = Metadata.from_dict(_metadata)
+        def _parse_target_language(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        target_language = _parse_target_language(d.pop("targetLanguage", UNSET))
+
+        def _parse_metadata(data: object) -> Metadata | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metadata_type_1 = Metadata.from_dict(data)
+
+                return metadata_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Metadata | None | Unset, data)
+
+        metadata = _parse_metadata(d.pop("metadata", UNSET))
 
         translate_response = cls(
             segments=segments,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,28 +20,39 @@ class TranslatedSegment:
     """
     Attributes:
         translated_text (str): Translation of text.
-        idx (int | Unset): The request segment's idx, echoed back.
-        text (str | Unset): Source text.
-        metadata (Metadata | Unset): Custom metadata (free-form object), at request or segment level. Example:
-            {'projectUid': 'abc'}.
+        idx (Any | Unset): The request segment's idx, echoed back. Any JSON value on purpose: Phrase's reference adapter
+            types idx as a string (0 sent, "0" echoed) and writes null when none was sent; jobpoll reads a whole number or a
+            digit string, and null as absent.
+        text (None | str | Unset): Source text.
+        metadata (Metadata | None | Unset): The segment's metadata echoed back; null when it had none.
     """
 
     translated_text: str
-    idx: int | Unset = UNSET
-    text: str | Unset = UNSET
-    metadata: Metadata | Unset = UNSET
+    idx: Any | Unset = UNSET
+    text: None | str | Unset = UNSET
+    metadata: Metadata | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.metadata import Metadata
+
         translated_text = self.translated_text
 
         idx = self.idx
 
-        text = self.text
+        text: None | str | Unset
+        if isinstance(self.text, Unset):
+            text = UNSET
+        else:
+            text = self.text
 
-        metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metadata, Unset):
+        metadata: dict[str, Any] | None | Unset
+        if isinstance(self.metadata, Unset):
+            metadata = UNSET
+        elif isinstance(self.metadata, Metadata):
             metadata = self.metadata.to_dict()
+        else:
+            metadata = self.metadata
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -68,14 +79,31 @@ class TranslatedSegment:
 
         idx = d.pop("idx", UNSET)
 
-        text = d.pop("text", UNSET)
+        def _parse_text(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        _metadata = d.pop("metadata", UNSET)
-        metadata: Metadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = Metadata.from_dict(_metadata)
+        text = _parse_text(d.pop("text", UNSET))
+
+        def _parse_metadata(data: object) -> Metadata | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                metadata_type_1 = Metadata.from_dict(data)
+
+                return metadata_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Metadata | None | Unset, data)
+
+        metadata = _parse_metadata(d.pop("metadata", UNSET))
 
         translated_segment = cls(
             translated_text=translated_text,

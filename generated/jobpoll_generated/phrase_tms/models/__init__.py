@@ -7,7 +7,7 @@ from .async_request_wrapper_v2_dto import AsyncRequestWrapperV2Dto
 from .async_response_dto_v1 import AsyncResponseDtoV1
 from .concurrent_requests_dto_v1 import ConcurrentRequestsDtoV1
 from .error_detail_dto_v1 import ErrorDetailDtoV1
-from .error_detail_dto_v1_args import ErrorDetailDtoV1Args
+from .error_detail_dto_v1_args_type_0 import ErrorDetailDtoV1ArgsType0
 from .login_dto import LoginDto
 from .login_response_dto import LoginResponseDto
 from .page_dto_async_request_dto_v1 import PageDtoAsyncRequestDtoV1
@@ -27,7 +27,7 @@ __all__ = (
     "AsyncResponseDtoV1",
     "ConcurrentRequestsDtoV1",
     "ErrorDetailDtoV1",
-    "ErrorDetailDtoV1Args",
+    "ErrorDetailDtoV1ArgsType0",
     "LoginDto",
     "LoginResponseDto",
     "PageDtoAsyncRequestDtoV1",

@@ -35,7 +35,7 @@ class AsyncRequestDtoV1:
             an object, with errorCode/errorDesc/errorDetails set if it failed and warnings possibly set if it succeeded.
         created_by (None | Unset | UserReferenceV1): Who created the request; null for requests the system starts
             itself.
-        date_created (datetime.datetime | Unset):
+        date_created (datetime.datetime | None | Unset):
         id (str | Unset):
         parent (AsyncRequestDtoV1 | None | Unset): The parent async request, or null when this request has none.
         project (None | ProjectReferenceV1 | Unset): The project the request belongs to; null for actions outside a
@@ -45,7 +45,7 @@ class AsyncRequestDtoV1:
     action: str | Unset = UNSET
     async_response: AsyncResponseDtoV1 | None | Unset = UNSET
     created_by: None | Unset | UserReferenceV1 = UNSET
-    date_created: datetime.datetime | Unset = UNSET
+    date_created: datetime.datetime | None | Unset = UNSET
     id: str | Unset = UNSET
     parent: AsyncRequestDtoV1 | None | Unset = UNSET
     project: None | ProjectReferenceV1 | Unset = UNSET
@@ -74,9 +74,13 @@ class AsyncRequestDtoV1:
         else:
             created_by = self.created_by
 
-        date_created: str | Unset = UNSET
-        if not isinstance(self.date_created, Unset):
+        date_created: None | str | Unset
+        if isinstance(self.date_created, Unset):
+            date_created = UNSET
+        elif isinstance(self.date_created, datetime.datetime):
             date_created = self.date_created.isoformat()
+        else:
+            date_created = self.date_created
 
         id = self.id
 
@@ -159,12 +163,22 @@ class AsyncRequestDtoV1:
 
         created_by = _parse_created_by(d.pop("createdBy", UNSET))
 
-        _date_created = d.pop("dateCreated", UNSET)
-        date_created: datetime.datetime | Unset
-        if isinstance(_date_created, Unset):
-            date_created = UNSET
-        else:
-            date_created = datetime.datetime.fromisoformat(_date_created)
+        def _parse_date_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                date_created_type_0 = datetime.datetime.fromisoformat(data)
+
+                return date_created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        date_created = _parse_date_created(d.pop("dateCreated", UNSET))
 
         id = d.pop("id", UNSET)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,22 +17,26 @@ class AsyncRequestReferenceV2:
     """
     Attributes:
         id (str | Unset): ID of the asynchronous request; poll it with getAsyncRequest.
-        date_created (datetime.datetime | Unset):
+        date_created (datetime.datetime | None | Unset):
         action (str | Unset): Type of the asynchronous operation, e.g. PRE_TRANSLATE or IMPORT_JOB; a plain string, see
             AsyncRequestDtoV1.action.
     """
 
     id: str | Unset = UNSET
-    date_created: datetime.datetime | Unset = UNSET
+    date_created: datetime.datetime | None | Unset = UNSET
     action: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        date_created: str | Unset = UNSET
-        if not isinstance(self.date_created, Unset):
+        date_created: None | str | Unset
+        if isinstance(self.date_created, Unset):
+            date_created = UNSET
+        elif isinstance(self.date_created, datetime.datetime):
             date_created = self.date_created.isoformat()
+        else:
+            date_created = self.date_created
 
         action = self.action
 
@@ -53,12 +57,22 @@ class AsyncRequestReferenceV2:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
 
-        _date_created = d.pop("dateCreated", UNSET)
-        date_created: datetime.datetime | Unset
-        if isinstance(_date_created, Unset):
-            date_created = UNSET
-        else:
-            date_created = datetime.datetime.fromisoformat(_date_created)
+        def _parse_date_created(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                date_created_type_0 = datetime.datetime.fromisoformat(data)
+
+                return date_created_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        date_created = _parse_date_created(d.pop("dateCreated", UNSET))
 
         action = d.pop("action", UNSET)
 

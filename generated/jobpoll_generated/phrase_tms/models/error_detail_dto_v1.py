@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.error_detail_dto_v1_args import ErrorDetailDtoV1Args
+    from ..models.error_detail_dto_v1_args_type_0 import ErrorDetailDtoV1ArgsType0
 
 
 T = TypeVar("T", bound="ErrorDetailDtoV1")
@@ -19,20 +19,26 @@ T = TypeVar("T", bound="ErrorDetailDtoV1")
 class ErrorDetailDtoV1:
     """
     Attributes:
-        args (ErrorDetailDtoV1Args | Unset): Related arguments, e.g. number => "hello world"
+        args (ErrorDetailDtoV1ArgsType0 | None | Unset): Related arguments, e.g. number => "hello world"
         code (str | Unset): Code, e.g. NOT_FOUND.
         message (str | Unset): Optional human-readable message.
     """
 
-    args: ErrorDetailDtoV1Args | Unset = UNSET
+    args: ErrorDetailDtoV1ArgsType0 | None | Unset = UNSET
     code: str | Unset = UNSET
     message: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        args: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.args, Unset):
+        from ..models.error_detail_dto_v1_args_type_0 import ErrorDetailDtoV1ArgsType0
+
+        args: dict[str, Any] | None | Unset
+        if isinstance(self.args, Unset):
+            args = UNSET
+        elif isinstance(self.args, ErrorDetailDtoV1ArgsType0):
             args = self.args.to_dict()
+        else:
+            args = self.args
 
         code = self.code
 
@@ -52,15 +58,26 @@ class ErrorDetailDtoV1:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.error_detail_dto_v1_args import ErrorDetailDtoV1Args
+        from ..models.error_detail_dto_v1_args_type_0 import ErrorDetailDtoV1ArgsType0
 
         d = dict(src_dict)
-        _args = d.pop("args", UNSET)
-        args: ErrorDetailDtoV1Args | Unset
-        if isinstance(_args, Unset):
-            args = UNSET
-        else:
-            args = ErrorDetailDtoV1Args.from_dict(_args)
+
+        def _parse_args(data: object) -> ErrorDetailDtoV1ArgsType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                args_type_0 = ErrorDetailDtoV1ArgsType0.from_dict(data)
+
+                return args_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorDetailDtoV1ArgsType0 | None | Unset, data)
+
+        args = _parse_args(d.pop("args", UNSET))
 
         code = d.pop("code", UNSET)
 

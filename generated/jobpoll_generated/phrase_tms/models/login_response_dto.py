@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,12 +22,12 @@ class LoginResponseDto:
     Attributes:
         user (UserReferenceV1 | Unset):
         token (str | Unset): API token for `Authorization: ApiToken <token>`.
-        expires (datetime.datetime | Unset): When the token expires (about 24 hours after login).
+        expires (datetime.datetime | None | Unset): When the token expires (about 24 hours after login).
     """
 
     user: UserReferenceV1 | Unset = UNSET
     token: str | Unset = UNSET
-    expires: datetime.datetime | Unset = UNSET
+    expires: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,9 +37,13 @@ class LoginResponseDto:
 
         token = self.token
 
-        expires: str | Unset = UNSET
-        if not isinstance(self.expires, Unset):
+        expires: None | str | Unset
+        if isinstance(self.expires, Unset):
+            expires = UNSET
+        elif isinstance(self.expires, datetime.datetime):
             expires = self.expires.isoformat()
+        else:
+            expires = self.expires
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -67,12 +71,22 @@ class LoginResponseDto:
 
         token = d.pop("token", UNSET)
 
-        _expires = d.pop("expires", UNSET)
-        expires: datetime.datetime | Unset
-        if isinstance(_expires, Unset):
-            expires = UNSET
-        else:
-            expires = datetime.datetime.fromisoformat(_expires)
+        def _parse_expires(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires = _parse_expires(d.pop("expires", UNSET))
 
         login_response_dto = cls(
             user=user,

@@ -6,11 +6,11 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ErrorDetailDtoV1Args")
+T = TypeVar("T", bound="ErrorDetailDtoV1ArgsType0")
 
 
 @_attrs_define
-class ErrorDetailDtoV1Args:
+class ErrorDetailDtoV1ArgsType0:
     """Related arguments, e.g. number => "hello world" """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -25,10 +25,10 @@ class ErrorDetailDtoV1Args:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        error_detail_dto_v1_args = cls()
+        error_detail_dto_v1_args_type_0 = cls()
 
-        error_detail_dto_v1_args.additional_properties = d
-        return error_detail_dto_v1_args
+        error_detail_dto_v1_args_type_0.additional_properties = d
+        return error_detail_dto_v1_args_type_0
 
     @property
     def additional_keys(self) -> list[str]:
