@@ -15,6 +15,7 @@ redirect is never followed (:class:`APIError`), since it would carry the credent
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import math
@@ -186,13 +187,16 @@ class _Body:
             for name, value in original.headers.multi_items()
             if name.lower() not in _FRAMING
         ]
-        return httpx.Response(
+        whole = httpx.Response(
             status_code=original.status_code,
             headers=headers,
             content=content,
             request=original.request,
             extensions={k: v for k, v in original.extensions.items() if k in _KEPT},
         )
+        with contextlib.suppress(RuntimeError):  # set once the original was closed
+            whole.elapsed = original.elapsed
+        return whole
 
 
 _FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
