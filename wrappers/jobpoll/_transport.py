@@ -205,7 +205,10 @@ def guard(client: httpx.Client | httpx.AsyncClient) -> bool:
     such as a mock, is not guarded at all): for those the deadline is held between body
     chunks, and in async code by ``asyncio.timeout``.
     """
-    transports: Iterable[object] = [client._transport, *client._mounts.values()]
+    # Private attributes of httpx (0.18 to 0.28): read defensively, so that a future httpx
+    # that moves them costs the guard, never the client.
+    mounts: Mapping[object, object] = getattr(client, "_mounts", None) or {}
+    transports: Iterable[object] = [getattr(client, "_transport", None), *mounts.values()]
     guarded = True
     for transport in transports:
         if transport is None:
