@@ -323,3 +323,41 @@ def test_keyboard_interrupt_stops_a_sync_wait_and_names_the_job():
     with pytest.raises(KeyboardInterrupt) as info:
         client.wait("j9")
     assert any("toy job j9" in n for n in info.value.__notes__)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        httpx.DecodingError("bad gzip"),
+        httpx.LocalProtocolError("illegal header"),
+        httpx.InvalidURL("bad"),
+        RuntimeError("a custom transport's bug"),
+    ],
+)
+def test_any_failure_of_a_poll_is_typed_and_names_the_job(reply):
+    """Not only httpx.TransportError: whatever a request raises ends as a jobpoll.Error."""
+    policy = PollPolicy(jitter=0, max_retries=1)
+    for err, _, _ in run_both([reply], client={"policy": policy}):
+        assert isinstance(err, jobpoll.Error), err
+        assert (err.vendor, err.job_id) == ("toy", "j1")
+
+
+def test_a_one_shot_parser_slip_is_a_malformed_response_not_a_crash():
+    import asyncio
+
+    def parse(response):
+        return response.json()["missing"]  # KeyError: the answer lacks what we need
+
+    policy = PollPolicy(jitter=0, max_retries=1)
+    request = {"method": "GET", "url": "/submit"}
+    sync = Toy(Script([ok("done")]), Clock(), policy=policy)
+    with pytest.raises(jobpoll.MalformedResponse) as info:
+        sync._call(request, parse, idempotent=True)
+    assert info.value.vendor == "toy" and "KeyError" in str(info.value)
+
+    async def go():
+        async with AsyncToy(Script([ok("done")]), Clock(), policy=policy) as c:
+            return await c._call(request, parse, idempotent=True)
+
+    with pytest.raises(jobpoll.MalformedResponse):
+        asyncio.run(go())

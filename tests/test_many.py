@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
+from unittest.mock import patch
 
 import httpx
 import pytest
 
 import jobpoll
-from jobpoll import JobState, PollPolicy
+from jobpoll import JobState, PollPolicy, _many
 
 from ._toy import AsyncToy, Clock, Script
 
@@ -92,9 +94,20 @@ async def test_rate_limit_spaces_requests_per_vendor():
     # Spacing is a property of concurrent tasks on the loop's own clock: a fast rate keeps
     # this to a few milliseconds of real time.
     c._http.client = httpx.AsyncClient(transport=httpx.MockTransport(timed))
-    await jobpoll.wait_all([(c, f"j{i}") for i in range(10)], rate={"toy": 500.0})
-    gaps = [b - a for a, b in zip(sorted(starts), sorted(starts)[1:], strict=False)]
-    assert len(starts) == 10
+    turns: list[float] = []
+    take = _many._Spacing.take
+
+    async def recorded(self):
+        await take(self)
+        turns.append(self._last)
+
+    # The spacing is measured where it is enforced, when each request's turn is taken: the
+    # moment the request reaches the server also depends on when the loop runs its task,
+    # which on a loaded machine can bunch two arrivals closer than the limit.
+    with patch.object(_many._Spacing, "take", recorded):
+        await jobpoll.wait_all([(c, f"j{i}") for i in range(10)], rate={"toy": 500.0})
+    gaps = [b - a for a, b in itertools.pairwise(turns)]
+    assert len(starts) == 10 and len(turns) == 10
     assert min(gaps) >= 0.002 - 1e-4  # 500 requests per second at most
 
 
@@ -161,3 +174,27 @@ async def test_bad_job_id_is_refused_before_anything_starts():
     with pytest.raises(ValueError, match="job_id"):
         await jobpoll.wait_all([(c, "j-1"), (c, "")])
     assert jobs.polls == {}
+
+
+async def test_one_job_raising_something_unexpected_does_not_cost_the_others_their_outcomes():
+    jobs, clock = Jobs(), Clock()
+    c = client(jobs, clock)
+
+    def on_status(status):  # a user's code, or a bug, raising inside one job's wait
+        raise RuntimeError("surprise")
+
+    boom = client(jobs, clock)
+    original = boom._wait_gated
+
+    async def broken(job_id, **kw):
+        await original(job_id, **kw)
+        on_status(None)
+
+    boom._wait_gated = broken  # type: ignore[method-assign]
+    pairs = [(c, "j-1"), (boom, "j-2"), (c, "j-3")]
+    outcomes = await jobpoll.wait_all(pairs, clock=clock.now, sleep=clock.asleep)
+    assert [o.ok for o in outcomes] == [True, False, True]
+    err = outcomes[1].error
+    assert isinstance(err, jobpoll.Error)
+    assert (err.vendor, err.job_id) == ("toy", "j-2")
+    assert "RuntimeError: surprise" in str(err)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime
+import json
 import os
 import platform
 import re
@@ -22,11 +23,13 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET  # our own pytest's junit file
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from ._kit import KITS, VENDORS
 from ._matrix import ROWS, Row
+from .test_hostile import BEHAVIOURS, BOUND, TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = "tests/reliability"
@@ -42,7 +45,15 @@ FILES = {
     "test_xml_safety.py": "XML safety end to end (DTDs, entities, size cap)",
     "test_secrets.py": "secrets: canary credential never shows (logs, errors, tokens, CLI)",
     "test_hygiene.py": "resource hygiene (1,000 waits; closed clients)",
+    "test_hostile.py": "hostile servers (trickles, bombs, lying framing, redirects; real clock)",
 }
+HOSTILE_CASE = re.compile(
+    r"test_(?:hostile|a_redirect_is_never_followed)\[(?:(?P<behaviour>[a-z-]+)-)?"
+    r"(?P<vendor>" + "|".join(map(re.escape, VENDORS)) + r")-(?P<flavour>sync|async)\]"
+)
+HOSTILE_ROWS = [(b.name, b.what) for b in BEHAVIOURS] + [
+    ("redirect", "307 to another port, on a `follow_redirects=True` client"),
+]
 VENDOR_NAMES = {
     "phrase-tms": "Phrase TMS",
     "phrase-mt": "Phrase MT",
@@ -60,10 +71,15 @@ class Case:
     seconds: float
 
 
-def run_pytest(extra: list[str]) -> tuple[list[Case], float, int]:
-    """Run the suite with a junit report; the cases, the wall time and pytest's exit code."""
+Records = dict[tuple[str, str, str], dict[str, Any]]
+
+
+def run_pytest(extra: list[str]) -> tuple[list[Case], float, int, Records]:
+    """Run the suite with a junit report; the cases, the wall time, pytest's exit code and
+    what the hostile-server cases recorded."""
     with tempfile.TemporaryDirectory() as tmp:
         junit = Path(tmp) / "junit.xml"
+        record = Path(tmp) / "hostile.jsonl"
         command = [
             sys.executable,
             "-m",
@@ -76,11 +92,17 @@ def run_pytest(extra: list[str]) -> tuple[list[Case], float, int]:
             *extra,
         ]
         started = time.monotonic()
-        done = subprocess.run(command, cwd=ROOT, check=False)
+        env = {**os.environ, "JOBPOLL_HOSTILE_RECORD": str(record)}
+        done = subprocess.run(command, cwd=ROOT, check=False, env=env)
         took = time.monotonic() - started
         if not junit.exists():
             raise SystemExit(f"pytest wrote no report (exit code {done.returncode})")
-        return read_junit(junit), took, done.returncode
+        records: Records = {}
+        if record.exists():
+            for line in record.read_text(encoding="utf-8").splitlines():
+                case = json.loads(line)
+                records[(case["behaviour"], case["vendor"], case["flavour"])] = case
+        return read_junit(junit), took, done.returncode, records
 
 
 def read_junit(path: Path) -> list[Case]:
@@ -126,6 +148,41 @@ def matrix(results: dict[tuple[str, str, str], str]) -> list[str]:
     return lines
 
 
+def hostile_cell(behaviour: str, vendor: str, cases: list[Case], records: Records) -> str:
+    outcomes, overruns, peaks, ends = [], [], [], set()
+    for flavour in ("sync", "async"):
+        outcome = next(
+            (
+                c.outcome
+                for c in cases
+                if (found := HOSTILE_CASE.fullmatch(c.name))
+                and (found["behaviour"] or "redirect", found["vendor"], found["flavour"])
+                == (behaviour, vendor, flavour)
+            ),
+            "missing",
+        )
+        outcomes.append(outcome)
+        record = records.get((behaviour, vendor, flavour))
+        if record is None:
+            continue
+        ends.add(str(record["outcome"]))
+        overruns.append(f"{float(record['overrun']):+.2f}")
+        peaks.append(f"{int(record['peak']) / 2**20:.1f}")
+    mark = "✅" if outcomes == ["passed", "passed"] else "❌"
+    if not overruns:
+        return f"{mark} {'/'.join(outcomes)}"
+    return f"{mark} {'/'.join(sorted(ends))}, {'/'.join(overruns)} s, {'/'.join(peaks)} MiB"
+
+
+def hostile(cases: list[Case], records: Records) -> list[str]:
+    header = "| server | " + " | ".join(VENDOR_NAMES[v] for v in VENDORS) + " |"
+    lines = [header, "|---" * (len(VENDORS) + 1) + "|"]
+    for behaviour, what in HOSTILE_ROWS:
+        cells = " | ".join(hostile_cell(behaviour, v, cases, records) for v in VENDORS)
+        lines.append(f"| {what} | {cells} |")
+    return lines
+
+
 def policies() -> list[str]:
     lines = [
         "| vendor | first delay | x | max delay | min delay | jitter | max_retries |",
@@ -140,7 +197,7 @@ def policies() -> list[str]:
     return lines
 
 
-def render(cases: list[Case], took: float) -> str:
+def render(cases: list[Case], took: float, records: Records | None = None) -> str:
     results: dict[tuple[str, str, str], str] = {}
     for case in cases:
         found = CASE.fullmatch(case.name)
@@ -194,6 +251,27 @@ def render(cases: list[Case], took: float) -> str:
         "",
         *policies(),
         "",
+        "## The hostile-server matrix",
+        "",
+        "`test_hostile.py`: a raw HTTP server on 127.0.0.1 (a child process, so that what is",
+        f"measured is the client's) misbehaves; each case runs `wait(job, timeout={TIMEOUT:g})`",
+        "on the real clock with the vendor's client, sync and async. ✅: the call ended with the",
+        "typed error shown (with `vendor` and `job_id`, no credential), within "
+        f"{BOUND:g} s, and with",
+        "its peak traced memory under three times the cap plus 4 MiB (cap: 1 MiB for a status,",
+        "8 MiB where the status carries the result: Veza, Eden AI). Each cell: outcome,",
+        "overrun past the deadline sync/async (0: ended before it), peak memory",
+        "sync/async (`tracemalloc`). Trickling servers send one byte every 0.2 s; the other rows",
+        "use a fast policy (two polls 50 ms apart) so they show the failure was retried.",
+        "",
+        *hostile(cases, records or {}),
+        "",
+        "Besides the matrix, the suite checks `watch` and one-shot `status()` calls against",
+        "trickling servers, a client passed in (`http_client=`), transports jobpoll cannot see",
+        "into (async: `asyncio.timeout`; sync: between body chunks), a cancelled async request",
+        "(closed by its deadline, its connection released), and a `wait_all` of 100 jobs with",
+        "five trickling and one undecodable among them (every outcome reported, on time).",
+        "",
         "## Promises",
         "",
         "* **Deadline.** A wait never runs past its `timeout`: each poll's request timeout is",
@@ -214,8 +292,16 @@ def render(cases: list[Case], took: float) -> str:
         "  (`JobNotFound`), other 4xx (`APIError`). Errors from a wait carry `vendor` and",
         "  `job_id`.",
         "* **Writes** (submits) are retried only on a rate limit or a connection never made.",
-        "* **Bodies** are read up to 8 MiB, streamed (a larger declared `Content-Length` is",
-        "  refused unread); AlphaSMS XML is parsed only under 2 MiB and without any DTD or entity.",
+        "* **Deadline, end to end.** A request's time holds over every byte (connect, headers,",
+        "  body, decoding): a trickling server is cut off at the deadline, sync and async, and a",
+        "  cancelled async request is closed by it (hostile-server matrix above).",
+        "* **Bodies** are capped on decoded bytes as they inflate: 1 MiB for a status, 8 MiB for",
+        "  an answer that carries a result; stacked encodings and a `Content-Length` the framing",
+        "  contradicts stop at the cap; a declared length over it is refused unread. AlphaSMS XML",
+        "  is parsed only under 2 MiB and without any DTD or entity.",
+        "* **Every failure typed**: whatever httpx, a decoder or a parser raises is a",
+        "  `TransportError` or `MalformedResponse` with vendor and job id. **No redirect** is",
+        "  followed, whatever the client: a 3xx is an `APIError`.",
         "* **Secrets** never show in logs (any level, httpx included), errors, resume tokens,",
         "  reprs or CLI output; echoed credentials are cut out of body excerpts as `***`.",
         "* **Bad input** raises `ValueError`/`TypeError` naming the argument before any request.",
@@ -257,8 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if any test failed")
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
     args = parser.parse_args(argv)
-    cases, took, code = run_pytest(args.pytest_args)
-    args.output.write_text(render(cases, took), encoding="utf-8")
+    cases, took, code, records = run_pytest(args.pytest_args)
+    args.output.write_text(render(cases, took, records), encoding="utf-8")
     print(f"wrote {args.output} ({len(cases)} tests, {took:.1f} s, pytest exit code {code})")
     return 1 if args.check and code else 0
 

@@ -16,7 +16,7 @@ import httpx
 
 from ._core import Attempt, CallMachine, Emit, Machine, Observation, Poll, Sleep
 from ._errors import Error
-from ._http import malformed, redact, transport_error
+from ._http import malformed, redact
 from ._status import JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
 
@@ -53,13 +53,18 @@ def _settle(
         err.response = err.response or response
         err.message = redact(err.message, secrets)
         return Observation(now, error=err, response=response)
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+    except Exception as exc:  # a reader's slip is the body's shape, not a crash
         # A vendor reader should only raise jobpoll errors; if one slips, the body was
         # not what we expected, and that is a malformed response, never a crash.
-        problem = f"{type(exc).__name__} while reading it"
-        bad = malformed(response, f"{source.vendor} job {job_id}", problem, secrets)
+        bad = _unreadable(exc, response, f"{source.vendor} job {job_id}", secrets)
         return Observation(now, error=bad, response=response)
     return Observation(now, status=status, hint=hint, response=response)
+
+
+def _unreadable(
+    exc: Exception, response: httpx.Response, what: str, secrets: tuple[str, ...]
+) -> Error:
+    return malformed(response, what, f"{type(exc).__name__} while reading it", secrets)
 
 
 def _note(exc: BaseException, source: Source, job_id: str) -> None:
@@ -86,9 +91,7 @@ def run(
             if isinstance(command, Poll):
                 try:
                     response = http.send(request, command.timeout)
-                except httpx.TransportError as exc:
-                    reply = Observation(clock(), error=transport_error(exc))
-                except Error as err:
+                except Error as err:  # the channel raises nothing else
                     reply = Observation(clock(), error=err)
                 else:
                     reply = _settle(source, job_id, response, clock(), http.secrets)
@@ -135,9 +138,7 @@ async def arun(
                     else:
                         async with gate(source.vendor):
                             response = await http.send(request, command.timeout)
-                except httpx.TransportError as exc:
-                    reply = Observation(clock(), error=transport_error(exc))
-                except Error as err:
+                except Error as err:  # the channel raises nothing else
                     reply = Observation(clock(), error=err)
                 else:
                     reply = _settle(source, job_id, response, clock(), http.secrets)
@@ -159,6 +160,7 @@ async def arun(
 
 
 Parse = Callable[[httpx.Response], T]
+Channel = SyncHttp | AsyncHttp
 
 
 def call(
@@ -171,17 +173,18 @@ def call(
     sleep: Callable[[float], object],
 ) -> T:
     """Drive a one-shot call synchronously; returns what ``parse`` made of the response."""
+    request = _results(request)
     try:
         command = next(machine)
         while True:
             reply: Attempt | float
             if isinstance(command, Poll):
                 try:
-                    reply = Attempt(clock(), value=parse(http.send(request, command.timeout)))
-                except httpx.TransportError as exc:
-                    reply = Attempt(clock(), error=_vendored(transport_error(exc), http.vendor))
-                except Error as err:
+                    response = http.send(request, command.timeout)
+                except Error as err:  # the channel raises nothing else
                     reply = Attempt(clock(), error=_vendored(err, http.vendor))
+                else:
+                    reply = _parsed(parse, response, clock(), http)
             else:
                 sleep(command.seconds)
                 reply = clock()
@@ -202,17 +205,18 @@ async def acall(
     sleep: Callable[[float], Awaitable[object]],
 ) -> T:
     """Drive a one-shot call on the event loop; returns what ``parse`` made of the response."""
+    request = _results(request)
     try:
         command = next(machine)
         while True:
             reply: Attempt | float
             if isinstance(command, Poll):
                 try:
-                    reply = Attempt(clock(), value=parse(await http.send(request, command.timeout)))
-                except httpx.TransportError as exc:
-                    reply = Attempt(clock(), error=_vendored(transport_error(exc), http.vendor))
-                except Error as err:
+                    response = await http.send(request, command.timeout)
+                except Error as err:  # the channel raises nothing else
                     reply = Attempt(clock(), error=_vendored(err, http.vendor))
+                else:
+                    reply = _parsed(parse, response, clock(), http)
             else:
                 await sleep(command.seconds)
                 reply = clock()
@@ -221,6 +225,22 @@ async def acall(
         return cast(T, stop.value)
     finally:
         machine.close()
+
+
+def _parsed(parse: Parse[T], response: httpx.Response, now: float, http: Channel) -> Attempt:
+    """What ``parse`` made of a one-shot call's ``response``, or the typed error it raised."""
+    try:
+        return Attempt(now, value=parse(response))
+    except Error as err:
+        return Attempt(now, error=_vendored(err, http.vendor))
+    except Exception as exc:  # a parser's slip is the body's shape, not a crash
+        bad = _unreadable(exc, response, f"the {http.vendor} answer", http.secrets)
+        return Attempt(now, error=_vendored(bad, http.vendor))
+
+
+def _results(request: Request) -> Request:
+    """A one-shot call's request: its answer may carry a result (the larger cap)."""
+    return request if "carries_result" in request else {**request, "carries_result": True}
 
 
 def _vendored(err: Error, vendor: str) -> Error:

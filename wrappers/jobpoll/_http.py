@@ -1,20 +1,28 @@
-"""httpx plumbing every vendor shares: sending with a size cap, and telling a transient
-failure from a permanent one.
+"""httpx plumbing every vendor shares: sending with a size cap and a deadline, turning
+whatever a request raises into a typed error, and telling a transient failure from a
+permanent one.
+
+A body is read raw and decoded here, layer by layer and a bounded piece at a time, so that the
+cap counts decoded bytes as they appear: a gzip bomb, stacked encodings, or a Content-Length
+that the chunked framing contradicts all stop at the cap.
 
 What is transient (retried by the engine): connection errors and timeouts, 408, 425, 429,
 every status >= 500 (including non-IANA codes such as 520 from a CDN) and bodies that do not
 parse. What is permanent (raised at once): 401/403 (:class:`AuthError`), 404/410
-(:class:`JobNotFound`), every other 4xx (:class:`APIError`, 422 included).
+(:class:`JobNotFound`), every other 4xx (:class:`APIError`, 422 included), and every 3xx: a
+redirect is never followed (:class:`APIError`), since it would carry the credentials along.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import math
 import re
 import time
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import httpx
@@ -22,22 +30,36 @@ import httpx
 from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse, RateLimited
 from ._errors import TransportError as _TransportError
 
-MAX_BODY_BYTES = 8 * 1024 * 1024
-"""A status body larger than this is refused: no vendor's status document comes near it."""
+STATUS_MAX_BODY = 1024 * 1024
+"""The cap on a status body, decoded: 1 MiB. The vendors' status documents are a few hundred
+bytes (AlphaSMS ``<job>``, Phrase MT ``{status, detail}``) to a few KB (a Phrase TMS async
+request with its ``errorDetails``); 1 MiB leaves a wide margin while keeping what a hostile
+status can cost to parse (every poll) to tens of MiB, not the ~55x the body that a JSON of
+many small objects takes in Python objects."""
+
+RESULT_MAX_BODY = 8 * 1024 * 1024
+"""The default cap on a body that carries a result (submit and result calls, and the status
+polls of Veza and Eden AI, whose final status holds the output); configurable per channel."""
+
+MAX_BODY_BYTES = RESULT_MAX_BODY  # the name older code imports
+
+MAX_ENCODINGS = 5
+"""Stacked ``Content-Encoding`` layers accepted (urllib3 stops at the same number): each layer
+costs a zlib state, and no honest server stacks more than one or two."""
+
+_PER_OBJECT = 32
+"""A body over the status cap (so a result) is refused if it holds more than one ``{`` per
+this many bytes: Python spends some 400 bytes on a small dict, so 8 MiB of ``{"a":0}``
+would cost ~455 MiB to parse. Real results (segments, word timings, entities) run to 50 bytes
+an object and more."""
+
+_PIECE = 64 * 1024
+"""Most bytes one decompression step may produce before the cap is checked again."""
 
 T = TypeVar("T")
 
 _EXCERPT = 160
 _TRANSIENT_4XX = frozenset({408, 425, 429})
-
-
-def _capped_response(response: httpx.Response, body: bytes) -> httpx.Response:
-    return httpx.Response(
-        status_code=response.status_code,
-        headers=response.headers,
-        content=body,
-        request=response.request,
-    )
 
 
 def _too_large(response: httpx.Response, limit: int) -> MalformedResponse:
@@ -49,60 +71,212 @@ def _too_large(response: httpx.Response, limit: int) -> MalformedResponse:
     )
 
 
-def _declared(response: httpx.Response, limit: int) -> int | None:
-    """The body's size when the headers pin it down (an identity-encoded Content-Length);
-    a compressed body can inflate past any declared length, so it counts as undeclared."""
-    declared = response.headers.get("content-length", "")
-    if not declared.isdigit():
-        return None
-    if int(declared) > limit:
-        raise _too_large(response, limit)
-    if response.headers.get("content-encoding", "identity").lower() not in ("", "identity"):
-        return None
-    return int(declared)
+def _undecodable(response: httpx.Response, problem: str) -> MalformedResponse:
+    return MalformedResponse(
+        f"the response body could not be decoded ({problem})",
+        status_code=response.status_code,
+        retryable=True,
+        response=None,
+    )
+
+
+def too_slow(limit: float) -> Error:
+    """The retryable error of a request that did not complete within its ``limit`` seconds."""
+    err = _TransportError(f"no complete response within the {limit:.3g} s the request had")
+    err.unsent = False
+    return err
+
+
+class _Inflate:
+    """One ``gzip``/``deflate`` layer, decoded incrementally: never more than ``_PIECE`` bytes
+    out per step, so a bomb is stopped by the cap after at most one piece too many."""
+
+    def __init__(self, encoding: str) -> None:
+        self._gzip = encoding in ("gzip", "x-gzip")
+        # deflate is zlib-wrapped by the RFC, raw in practice: try the first, then the second.
+        self._z = zlib.decompressobj(zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS)
+        self._fresh = True
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while True:
+            if self._z.eof:
+                return  # what follows the end of the stream is ignored (as httpx does)
+            try:
+                out = self._z.decompress(data, _PIECE)
+            except zlib.error:
+                if not (self._fresh and not self._gzip):
+                    raise
+                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                out = self._z.decompress(data, _PIECE)
+            self._fresh = False
+            if out:
+                yield out
+            data = self._z.unconsumed_tail
+            # A full piece may leave output pending inside zlib even with no input left.
+            if not data and len(out) < _PIECE:
+                return
+
+
+def _layers(response: httpx.Response) -> list[_Inflate]:
+    """The decoders for the response's ``Content-Encoding``, in the order to apply them."""
+    names = [
+        name.strip().lower()
+        for value in response.headers.get_list("content-encoding")
+        for name in value.split(",")
+    ]
+    names = [name for name in names if name not in ("", "identity")]
+    if len(names) > MAX_ENCODINGS:
+        raise _undecodable(response, f"{len(names)} stacked content encodings")
+    unknown = [name for name in names if name not in ("gzip", "x-gzip", "deflate")]
+    if unknown:
+        raise _undecodable(response, f"content encoding {unknown[0][:40]!r} was not asked for")
+    return [_Inflate(name) for name in reversed(names)]
+
+
+class _Body:
+    """The body as it arrives: raw network chunks in, decoded, counted against the cap as each
+    piece comes out, and checked against the deadline between chunks."""
+
+    def __init__(self, response: httpx.Response, limit: int, deadline: Deadline) -> None:
+        self._response = response
+        self._limit = limit
+        self._deadline = deadline
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _too_large(response, limit)  # refused unread (the framing may still lie)
+        self._layers = [] if response.is_stream_consumed else _layers(response)
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def feed(self, raw: bytes) -> None:
+        self._deadline.check()
+        pieces: Iterable[bytes] = (raw,)
+        for layer in self._layers:
+            pieces = _through(layer, pieces)
+        try:
+            for piece in pieces:
+                self._size += len(piece)
+                if self._size > self._limit:
+                    raise _too_large(self._response, self._limit)
+                self._chunks.append(piece)
+        except zlib.error as exc:
+            raise _undecodable(self._response, f"zlib: {exc}") from None
+
+    def feed_decoded(self, content: bytes) -> None:
+        """A body some hook already read (and httpx decoded): only its size is checked."""
+        if len(content) > self._limit:
+            raise _too_large(self._response, self._limit)
+        self._chunks.append(content)
+
+    def response(self) -> httpx.Response:
+        """A complete response holding the decoded body (no encoding or framing headers left)."""
+        original = self._response
+        content = b"".join(self._chunks)
+        self._chunks.clear()
+        if len(content) > STATUS_MAX_BODY and content.count(b"{") > len(content) // _PER_OBJECT:
+            # Whatever reads it next (any vendor's reader) would pay ~55x its size to parse it.
+            raise MalformedResponse(
+                f"the response body ({len(content)} bytes) is packed with more than one JSON "
+                f"object per {_PER_OBJECT} bytes, too costly to parse",
+                status_code=original.status_code,
+                retryable=True,
+                response=None,
+            )
+        headers = [
+            (name, value)
+            for name, value in original.headers.multi_items()
+            if name.lower() not in _FRAMING
+        ]
+        whole = httpx.Response(
+            status_code=original.status_code,
+            headers=headers,
+            content=content,
+            request=original.request,
+            extensions={k: v for k, v in original.extensions.items() if k in _KEPT},
+        )
+        with contextlib.suppress(RuntimeError):  # set once the original was closed
+            whole.elapsed = original.elapsed
+        return whole
+
+
+_FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+_KEPT = frozenset({"http_version", "reason_phrase"})
+
+
+def _through(layer: _Inflate, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    for piece in pieces:
+        yield from layer.feed(piece)
+
+
+class Deadline:
+    """An absolute point on the monotonic clock (real time: the transport's own, whatever
+    clock the engine was given), or none."""
+
+    __slots__ = ("at", "limit")
+
+    def __init__(self, limit: float | None) -> None:
+        self.limit = limit
+        self.at = None if limit is None else time.monotonic() + limit
+
+    def left(self) -> float | None:
+        return None if self.at is None else self.at - time.monotonic()
+
+    def over(self, margin: float = 0.0) -> bool:
+        """True once less than ``margin`` seconds are left."""
+        left = self.left()
+        return left is not None and left < margin
+
+    def error(self) -> Error:
+        return too_slow(self.limit or 0.0)
+
+    def check(self) -> None:
+        if self.over():
+            raise self.error()
 
 
 def send(
-    client: httpx.Client, request: httpx.Request, limit: int = MAX_BODY_BYTES
+    client: httpx.Client,
+    request: httpx.Request,
+    limit: int = RESULT_MAX_BODY,
+    deadline: Deadline | None = None,
 ) -> httpx.Response:
-    """Send ``request`` and read at most ``limit`` bytes of the body; the connection is released."""
-    response = client.send(request, stream=True)
+    """Send ``request`` (never following a redirect) and read its body, decoded, within
+    ``limit`` bytes and before ``deadline``; the connection is released either way."""
+    deadline = deadline or Deadline(None)
+    response = client.send(request, stream=True, follow_redirects=False)
     try:
-        if _declared(response, limit) is not None:
-            # The transport stops at Content-Length, so reading it all is within the cap.
-            response.read()
-            return response
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(response, limit)
-            chunks.append(chunk)
+        body = _Body(response, limit, deadline)
+        if response.is_stream_consumed:  # a user's event hook read it
+            body.feed_decoded(response.content)
+        else:
+            for raw in response.iter_raw():
+                body.feed(raw)
+        deadline.check()
     finally:
         response.close()
-    return _capped_response(response, b"".join(chunks))
+    return body.response()
 
 
 async def asend(
-    client: httpx.AsyncClient, request: httpx.Request, limit: int = MAX_BODY_BYTES
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    limit: int = RESULT_MAX_BODY,
+    deadline: Deadline | None = None,
 ) -> httpx.Response:
     """The async twin of :func:`send`."""
-    response = await client.send(request, stream=True)
+    deadline = deadline or Deadline(None)
+    response = await client.send(request, stream=True, follow_redirects=False)
     try:
-        if _declared(response, limit) is not None:
-            await response.aread()
-            return response
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(response, limit)
-            chunks.append(chunk)
+        body = _Body(response, limit, deadline)
+        if response.is_stream_consumed:  # a user's event hook read it
+            body.feed_decoded(response.content)
+        else:
+            async for raw in response.aiter_raw():
+                body.feed(raw)
+        deadline.check()
     finally:
         await response.aclose()
-    return _capped_response(response, b"".join(chunks))
+    return body.response()
 
 
 def retry_after(response: httpx.Response, *, now: float | None = None) -> float | None:
@@ -182,6 +356,16 @@ def check(response: httpx.Response, *, what: str, secrets: Iterable[str] = ()) -
             response=response,
             retry_after=hint,
         )
+    if 300 <= code < 400:
+        where = redact(response.headers.get("location", "")[:200], secrets)
+        raise APIError(
+            f"HTTP {code} for {what}: a redirect{' to ' + where if where else ''}, not followed "
+            "(jobpoll never sends credentials on to another address); point base_url at the "
+            "final address",
+            status_code=code,
+            body_excerpt=body,
+            response=response,
+        )
     transient = code >= 500 or code in _TRANSIENT_4XX
     raise APIError(
         f"HTTP {code} for {what}{said}",
@@ -256,11 +440,37 @@ def read_json(
     raise malformed(response, what, problem, secrets)
 
 
-def transport_error(exc: httpx.TransportError | OSError) -> Error:
-    """A retryable :class:`jobpoll.TransportError` for an httpx transport failure."""
+def transport_error(exc: BaseException, secrets: Iterable[str] = ()) -> Error:
+    """The typed :class:`jobpoll.Error` for anything a request raised on its way out or in:
+    every ``httpx`` error, a decoder's or a codec's, an ``OSError``, or a custom transport's.
+
+    Retryable when another try may go better (timeouts, resets, a server breaking HTTP, a body
+    that does not decode); permanent when the request itself cannot be sent (an illegal header
+    value, an invalid URL, an unsupported scheme). The message names the kind and, redacted, the
+    first line of the detail; the original exception is not chained, as its text and its
+    ``request`` may hold a credential.
+    """
+    if isinstance(exc, Error):
+        return exc
     kind = type(exc).__name__
-    detail = str(exc).splitlines()[0] if str(exc) else ""
+    detail = redact(str(exc).splitlines()[0] if str(exc) else "", secrets)
+    if isinstance(exc, httpx.LocalProtocolError | UnicodeError | httpx.InvalidURL):
+        # What we tried to send is not valid HTTP (a header value, a URL); the detail would
+        # quote it, credential included, in an escaped form redaction cannot match.
+        err: Error = _TransportError(f"the request could not be sent ({kind})")
+        err.retryable = False
+        err.unsent = True
+        return err
+    if isinstance(exc, httpx.DecodingError | zlib.error):
+        return MalformedResponse(
+            f"the response body could not be decoded ({kind}{': ' + detail if detail else ''})",
+            retryable=True,
+        )
     err = _TransportError(f"the request failed ({kind}{': ' + detail if detail else ''})")
+    if isinstance(exc, httpx.UnsupportedProtocol) or not isinstance(
+        exc, httpx.HTTPError | OSError | httpx.StreamError
+    ):
+        err.retryable = False  # not the network's doing: another try would do the same
     # Nothing reached the server: even a non-idempotent request is safe to send again.
-    err.unsent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+    err.unsent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     return err

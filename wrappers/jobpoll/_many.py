@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._client import DEFAULT, TimeoutArg
+from ._client import DEFAULT, TimeoutArg, check_wait
 from ._errors import Error
+from ._http import redact
 from ._policy import PollPolicy
 from ._status import JobStatus
 
@@ -83,6 +84,19 @@ class _Gate:
             yield None
 
 
+def _unexpected(exc: Exception, client: AsyncClient, job_id: str) -> Error:
+    """A typed error for what a job's wait raised that was not a jobpoll error (a bug, or a
+    user's ``on_update``): the outcome of that job, so every other job still gets its own."""
+    detail = redact(str(exc).splitlines()[0] if str(exc) else "", client._http.secrets)
+    err = Error(
+        f"the wait failed unexpectedly ({type(exc).__name__}{': ' + detail if detail else ''})",
+        vendor=client.vendor,
+        job_id=job_id,
+    )
+    err.__cause__ = exc
+    return err
+
+
 def _check_limits(concurrency: int, rate: float | Mapping[str, float] | None) -> None:
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError(f"concurrency must be a whole number >= 1, got {concurrency!r}")
@@ -113,6 +127,7 @@ async def as_completed(
     use each client's own.
     """
     _check_limits(concurrency, rate)
+    check_wait(timeout, policy)  # a bad argument raises here, not as every job's outcome
     pairs = list(jobs)
     loop = asyncio.get_running_loop()
     now = clock or loop.time
@@ -128,7 +143,11 @@ async def as_completed(
         try:
             status = await client._wait_gated(job_id, timeout=timeout, policy=policy, gate=gate)
         except Error as err:
+            err.vendor = err.vendor or client.vendor
+            err.job_id = err.job_id or jid
             return Outcome(client.vendor, jid, index, error=err)
+        except Exception as exc:  # one job's surprise must not cost the others
+            return Outcome(client.vendor, jid, index, error=_unexpected(exc, client, jid))
         return Outcome(client.vendor, jid, index, status=status)
 
     tasks = [asyncio.ensure_future(one(i, c, j)) for i, (c, j) in enumerate(pairs)]

@@ -2,34 +2,231 @@
 
 Vendors describe a request as the keyword arguments of ``httpx.Client.build_request`` (the
 generated clients' ``_get_kwargs`` produce exactly that); this module adds the base URL, the
-credentials and the timeout, sends it with the size cap of ``_http``, and turns transport
-failures into :class:`jobpoll.TransportError`.
+credentials and the timeout, sends it with the size cap and the deadline of ``_http``, and
+turns every failure into a typed :class:`jobpoll.Error`.
+
+The deadline. ``send(request, timeout)`` returns or raises within ``timeout`` seconds of real
+time, end to end, whatever the server does. httpx's own timeouts are per operation, and every
+byte a server trickles resets them; so each request runs under an absolute deadline (a
+context variable, so that it follows the request into httpcore and into an asyncio task), and
+the httpcore pools of the httpx clients we use get a network backend that clamps every
+connect, read and write to the time left and raises a timeout once none is. No thread is
+involved. The body loop checks the same deadline between chunks (the one guard that works
+for any transport), and an async send is also bounded by ``asyncio.timeout``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import contextvars
+import ssl
+import time
+import typing
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+import httpcore
 import httpx
 
 from . import _http
-from ._errors import ClientClosed
+from ._errors import ClientClosed, Error
 
 Request = Mapping[str, Any]
-"""``build_request`` keyword arguments: method, url (relative), params, json/content, headers."""
+"""``build_request`` keyword arguments: method, url (relative), params, json/content, headers;
+plus jobpoll's own ``carries_result``: True when the answer may hold a job's result, so that
+its body gets the result cap rather than the status cap."""
 
 USER_AGENT = "jobpoll (+https://pypi.org/project/jobpoll/)"
 
+ACCEPT_ENCODING = "gzip, deflate"
+"""What we decode ourselves, incrementally and under the cap (never br or zstd)."""
+
+ORPHAN_GRACE = 1.0
+"""How long past its deadline an abandoned async request may take to wind down before it is
+cancelled outright (the deadline backend normally ends it at the deadline itself)."""
+
+SETTLE = 0.1
+"""Seconds an async caller gives a request on a guarded pool, past its deadline, to end
+itself (and release its connection) before the caller stops waiting for it."""
+
+_ON_TIME = 0.05
+"""A timeout this close to the request's deadline is the deadline's doing."""
+
 _ORPHANS: set[asyncio.Task[httpx.Response]] = set()
-"""Requests whose caller was cancelled, kept alive until they release their connection."""
+"""Requests whose caller was cancelled or gave up, kept alive until they release their
+connection: each ends by its own deadline (plus ``ORPHAN_GRACE`` at worst)."""
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "jobpoll_deadline", default=None
+)
+"""The monotonic time by which the request in flight in this context must be done."""
 
 
 def _forget(task: asyncio.Task[httpx.Response]) -> None:
     _ORPHANS.discard(task)
     if not task.cancelled():
         task.exception()  # retrieved, so asyncio does not log it as never retrieved
+
+
+# --- the deadline inside httpcore ---------------------------------------------------------------
+
+
+def _clamp(timeout: float | None, late: type[Exception]) -> float | None:
+    """``timeout`` cut to the time left before the request's deadline; ``late`` once none is."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout  # not one of our requests: the stream behaves as httpcore's own
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise late("the request's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        limit = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, limit))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    """httpcore's network backend with every socket operation held to the request's deadline."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        limit = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_tcp(host, port, limit, local_address, socket_options))
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        limit = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_unix_socket(path, limit, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _AsyncStream(httpcore.AsyncNetworkStream):
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, _clamp(timeout, httpcore.ReadTimeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, _clamp(timeout, httpcore.WriteTimeout))
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        limit = _clamp(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, limit))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _AsyncBackend(httpcore.AsyncNetworkBackend):
+    """The async twin of :class:`_Backend`."""
+
+    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+        self._backend = backend
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        limit = _clamp(timeout, httpcore.ConnectTimeout)
+        stream = await self._backend.connect_tcp(host, port, limit, local_address, socket_options)
+        return _AsyncStream(stream)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        limit = _clamp(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._backend.connect_unix_socket(path, limit, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+
+def guard(client: httpx.Client | httpx.AsyncClient) -> bool:
+    """Put the deadline backend under every httpcore pool of ``client`` (its transport and
+    its mounts, proxies included); True if every one of them has it.
+
+    Outside a jobpoll request the backend passes everything through unchanged, so a client
+    the user shares with other code behaves as before for that code. Connections the pool
+    opened before this keep their unguarded streams (a transport without an httpcore pool,
+    such as a mock, is not guarded at all): for those the deadline is held between body
+    chunks, and in async code by ``asyncio.timeout``.
+    """
+    # Private attributes of httpx (0.18 to 0.28): read defensively, so that a future httpx
+    # that moves them costs the guard, never the client.
+    mounts: Mapping[object, object] = getattr(client, "_mounts", None) or {}
+    transports: Iterable[object] = [getattr(client, "_transport", None), *mounts.values()]
+    guarded = True
+    for transport in transports:
+        if transport is None:
+            continue
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if isinstance(backend, _Backend | _AsyncBackend):
+            continue
+        if isinstance(backend, httpcore.NetworkBackend):
+            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
+        elif isinstance(backend, httpcore.AsyncNetworkBackend):
+            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]
+        else:
+            guarded = False
+    return guarded
+
+
+# --- the channels -------------------------------------------------------------------------------
 
 
 class _Base:
@@ -43,11 +240,17 @@ class _Base:
         base_url: str,
         headers: Mapping[str, str],
         secrets: tuple[str, ...],
+        max_body: int,
+        result_max_body: int,
     ) -> None:
         self.vendor = vendor
         self.base_url = base_url
-        self._headers = {"User-Agent": USER_AGENT, **headers}
+        self._headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **headers}
         self.secrets = secrets
+        self.max_body = max_body
+        """The cap on a decoded status body."""
+        self.result_max_body = result_max_body
+        """The cap on a decoded body that may carry a result."""
         self.closed = False
 
     def _adopt(self) -> None:
@@ -56,6 +259,7 @@ class _Base:
         # user passed in is left untouched, so they travel with each request instead.
         if self._owned:
             self.client.headers.update(self._headers)
+        self.guarded = guard(self.client)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.vendor} {self.base_url}>"
@@ -70,12 +274,26 @@ class _Base:
         if self.closed:
             raise ClientClosed(f"this {self.vendor} client is closed; create a new one")
         kwargs = dict(request)
+        kwargs.pop("carries_result", None)
         extra = kwargs.pop("headers", None)
         headers = {} if self._owned else self._headers
         if extra:
             headers = {**headers, **extra}
         url = self.base_url + kwargs.pop("url")
         return self.client.build_request(url=url, headers=headers, timeout=timeout, **kwargs)
+
+    def limit(self, request: Request) -> int:
+        """The cap on the decoded body of ``request``'s answer."""
+        return self.result_max_body if request.get("carries_result") else self.max_body
+
+    def failed(self, exc: BaseException, deadline: _http.Deadline | None = None) -> Error:
+        """``exc`` as a typed error naming this channel's vendor, secrets redacted; a timeout
+        at the request's deadline says so."""
+        if isinstance(exc, httpx.TimeoutException) and deadline and deadline.over(_ON_TIME):
+            exc = deadline.error()
+        err = _http.transport_error(exc, self.secrets)  # redacts what it quotes of ``exc``
+        err.vendor = err.vendor or self.vendor
+        return err
 
 
 class SyncHttp(_Base):
@@ -90,10 +308,17 @@ class SyncHttp(_Base):
         secrets: tuple[str, ...] = (),
         client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
-        max_body: int = _http.MAX_BODY_BYTES,
+        max_body: int = _http.STATUS_MAX_BODY,
+        result_max_body: int = _http.RESULT_MAX_BODY,
     ) -> None:
-        super().__init__(vendor=vendor, base_url=base_url, headers=headers, secrets=secrets)
-        self.max_body = max_body
+        super().__init__(
+            vendor=vendor,
+            base_url=base_url,
+            headers=headers,
+            secrets=secrets,
+            max_body=max_body,
+            result_max_body=result_max_body,
+        )
         self._owned = client is None
         self.client: httpx.Client = client or httpx.Client(
             transport=transport, follow_redirects=False
@@ -101,9 +326,20 @@ class SyncHttp(_Base):
         self._adopt()
 
     def send(self, request: Request, timeout: float) -> httpx.Response:
-        """Send and return the response with its body read (never more than the size cap)."""
-        request_ = self.build(request, timeout)
-        return _http.send(self.client, request_, self.max_body)
+        """Send and return the response with its body read and decoded (never more than the
+        cap), within ``timeout`` seconds of real time; every failure a :class:`jobpoll.Error`."""
+        deadline = _http.Deadline(timeout)
+        token = _DEADLINE.set(deadline.at)
+        try:
+            return _http.send(
+                self.client, self.build(request, timeout), self.limit(request), deadline
+            )
+        except Error as err:
+            raise self.failed(err) from None
+        except Exception as exc:  # every failure of a request becomes typed
+            raise self.failed(exc, deadline) from None
+        finally:
+            _DEADLINE.reset(token)
 
     def close(self) -> None:
         if not self.closed and self._owned:
@@ -123,10 +359,17 @@ class AsyncHttp(_Base):
         secrets: tuple[str, ...] = (),
         client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        max_body: int = _http.MAX_BODY_BYTES,
+        max_body: int = _http.STATUS_MAX_BODY,
+        result_max_body: int = _http.RESULT_MAX_BODY,
     ) -> None:
-        super().__init__(vendor=vendor, base_url=base_url, headers=headers, secrets=secrets)
-        self.max_body = max_body
+        super().__init__(
+            vendor=vendor,
+            base_url=base_url,
+            headers=headers,
+            secrets=secrets,
+            max_body=max_body,
+            result_max_body=result_max_body,
+        )
         self._owned = client is None
         self.client: httpx.AsyncClient = client or httpx.AsyncClient(
             transport=transport, follow_redirects=False
@@ -134,21 +377,59 @@ class AsyncHttp(_Base):
         self._adopt()
 
     async def send(self, request: Request, timeout: float) -> httpx.Response:
-        """Send and return the response with its body read (never more than the size cap).
+        """Send and return the response with its body read (never more than the cap), within
+        ``timeout`` seconds of real time; every failure a :class:`jobpoll.Error`.
 
-        Cancelling the caller returns at once; the request itself is left to finish (within
-        its timeout) in the background, because httpcore keeps a connection checked out
-        forever when a request is cancelled mid-flight (encode/httpcore#1093) and a
-        long-lived client would run out of them.
+        The request runs as a task of its own. When the caller is cancelled, or the deadline
+        comes first, the caller returns at once and the task is left to wind down in the
+        background, where it ends by the same deadline (the network backend), or is cancelled
+        ``ORPHAN_GRACE`` after it: httpcore keeps a connection checked out forever when a
+        request is cancelled mid-flight (encode/httpcore#1093), so a task is cancelled only
+        when nothing else ended it.
         """
-        request_ = self.build(request, timeout)
-        task = asyncio.ensure_future(_http.asend(self.client, request_, self.max_body))
         try:
-            return await asyncio.shield(task)
+            request_ = self.build(request, timeout)
+        except Error:
+            raise
+        except Exception as exc:  # every failure of a request becomes typed
+            raise self.failed(exc) from None
+        deadline = _http.Deadline(timeout)
+        task = asyncio.ensure_future(self._exchange(request_, self.limit(request), deadline))
+        # On a guarded pool the task ends itself at the deadline, its connection released;
+        # a moment's slack lets it, rather than leave an orphan holding the connection.
+        bound = timeout + (SETTLE if self.guarded else 0.0)
+        try:
+            async with asyncio.timeout(bound):
+                return await asyncio.shield(task)
+        except TimeoutError:
+            self._orphan(task)
+            raise self.failed(_http.too_slow(timeout)) from None
         except asyncio.CancelledError:
+            self._orphan(task)
+            raise
+
+    async def _exchange(
+        self, request: httpx.Request, limit: int, deadline: _http.Deadline
+    ) -> httpx.Response:
+        _DEADLINE.set(deadline.at)  # this task's own context: the caller's is untouched
+        limit_s = typing.cast(float, deadline.limit)
+        try:
+            async with asyncio.timeout(limit_s + ORPHAN_GRACE):
+                return await _http.asend(self.client, request, limit, deadline)
+        except TimeoutError:  # asyncio's backstop (or a raw socket timeout from a transport)
+            raise self.failed(_http.too_slow(limit_s)) from None
+        except Error as err:
+            raise self.failed(err) from None
+        except Exception as exc:  # every failure of a request becomes typed
+            raise self.failed(exc, deadline) from None
+
+    @staticmethod
+    def _orphan(task: asyncio.Task[httpx.Response]) -> None:
+        if not task.done():
             _ORPHANS.add(task)
             task.add_done_callback(_forget)
-            raise
+        elif not task.cancelled():
+            task.exception()
 
     async def close(self) -> None:
         if not self.closed and self._owned:

@@ -224,7 +224,9 @@ class _Source:
         self._secrets = secrets
 
     def status_request(self, job_id: str) -> Request:
-        return get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
+        # The status of a finished job holds its output: read it under the result cap.
+        kwargs = get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
+        return {**kwargs, "carries_result": True}
 
     def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
         status = _read(

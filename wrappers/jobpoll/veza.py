@@ -268,7 +268,8 @@ class _Source:
         self._secrets = secrets
 
     def status_request(self, job_id: str) -> Request:
-        return get_async_task._get_kwargs(job_id)
+        # The status of a SUCCEEDED task holds its result: read it under the result cap.
+        return {**get_async_task._get_kwargs(job_id), "carries_result": True}
 
     def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
         status = _read(
