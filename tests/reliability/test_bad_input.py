@@ -551,7 +551,7 @@ NO_EXTRA = object()
         ({"timeout": math.nan}, NO_EXTRA, "timeout"),
         ({"policy": "fast"}, NO_EXTRA, "policy"),
         ({}, "", "job_id"),
-        ({}, "a/b", "job_id"),
+        ({}, "..", "job_id"),
         ({}, None, "job_id"),
     ],
 )

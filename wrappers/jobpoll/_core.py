@@ -450,7 +450,7 @@ def _tries(  # the keywords are the call's whole description
         if deadline is not None:
             room = pace.room(now, deadline)
             if room <= 0:
-                raise _out_of_time(err, what, failures)
+                raise _out_of_time(err, what, failures, vendor)
             delay = min(delay, room)
         log.warning(
             "%s: request failed, retry %d/%d: %s",
@@ -463,13 +463,13 @@ def _tries(  # the keywords are the call's whole description
         assert isinstance(woke, float | int), "a Sleep is answered with the time"
         now = float(woke)
         if pace.too_late(now, deadline):
-            raise _out_of_time(err, what, failures)
+            raise _out_of_time(err, what, failures, vendor)
 
 
-def _out_of_time(err: Error, what: str, tries: int) -> WaitTimeout:
+def _out_of_time(err: Error, what: str, tries: int, vendor: str | None) -> WaitTimeout:
     late = WaitTimeout(
         f"the deadline came before {what} succeeded ({tries} tries; the last: {err.message})",
-        vendor=err.vendor,
+        vendor=err.vendor or vendor,
         job_id=err.job_id,
         status=err.status,
     )

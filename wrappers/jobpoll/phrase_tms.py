@@ -20,6 +20,7 @@ an object without ``errorCode``            finished     SUCCEEDED (``warnings``)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import json
 import logging
@@ -376,8 +377,15 @@ def _ref(body: dict[str, Any]) -> AsyncRequestRef:
 def parse_submitted(
     response: httpx.Response, secrets: Sequence[str] = (), *, what: str = "Phrase TMS submit"
 ) -> AsyncRequestRef:
-    """The async request a submit call started."""
-    return _read(response, what, _ref, secrets)
+    """The async request a submit call started. When a 2xx body does not read as documented,
+    the error still carries the request's id if one is there: the job exists."""
+    try:
+        return _read(response, what, _ref, secrets)
+    except MalformedResponse as err:
+        if 200 <= response.status_code < 300:
+            with contextlib.suppress(ValueError, TypeError, KeyError, RecursionError):
+                err.job_id = check_job_id(response.json()["asyncRequest"]["id"])
+        raise
 
 
 def _submitted(project_uid: str) -> Callable[[httpx.Response, Sequence[str]], AsyncRequestRef]:
