@@ -625,7 +625,7 @@ ESCAPINGS: dict[str, Callable[[str], str]] = {
     "xml-hex": lambda s: "".join(f"&#x{ord(c):x};" for c in s),
     "percent": lambda s: urllib.parse.quote(s, safe=""),
     "percent-lower": lambda s: urllib.parse.quote(s, safe="").lower(),
-    "percent-plus": lambda s: urllib.parse.quote_plus(s),
+    "percent-plus": urllib.parse.quote_plus,
 }
 
 
