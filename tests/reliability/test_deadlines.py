@@ -1,8 +1,10 @@
-"""Deadline promises beyond the matrix: a late wake-up does not buy a doomed poll.
+"""Deadline promises beyond the matrix.
 
-``PollPolicy.min_poll_time`` is "the least time left worth starting one more poll with; below
-it the wait times out". A sleep can overshoot (a suspended laptop, a blocked event loop): the
-engine must then time out, not send a poll with a (near) zero timeout that cannot succeed.
+A late wake-up does not buy a doomed poll: a sleep can overshoot (a suspended laptop, a
+blocked event loop), and the engine must then time out, not send a poll with a (near) zero
+timeout that cannot succeed. A short deadline keeps its last stretch: the planned final poll
+is made, in a reserve that follows how long requests take. Whole-cycle calls keep one budget
+for submit retries, the capacity wait, waits and result fetches.
 """
 
 from __future__ import annotations

@@ -468,7 +468,8 @@ def _tries(  # the keywords are the call's whole description
 
 def _out_of_time(err: Error, what: str, tries: int, vendor: str | None) -> WaitTimeout:
     late = WaitTimeout(
-        f"the deadline came before {what} succeeded ({tries} tries; the last: {err.message})",
+        f"the deadline came before {what} succeeded ({tries} {'try' if tries == 1 else 'tries'}"
+        f"; the last: {err.message})",
         vendor=err.vendor or vendor,
         job_id=err.job_id,
         status=err.status,

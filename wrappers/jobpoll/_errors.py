@@ -140,8 +140,9 @@ class JobNotFound(Error):
 
 class WaitTimeout(Error):
     """The wait ran out of time or attempts; ``status`` is the last one seen (None if no poll
-    succeeded). ``resume_token`` carries the wait on whenever ``job_id`` is set; a whole-cycle
-    call whose deadline came before any job was created has no job id and no token."""
+    succeeded). Every WaitTimeout of a wait has a ``resume_token`` (and ``stats``), even when no
+    poll succeeded. A whole-cycle call whose deadline came before its submit succeeded raises
+    one with no job: ``job_id`` None, no token, the last refusal named in the message."""
 
 
 class JobNotFinished(Error):
