@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import subprocess
 import sys
 import traceback
@@ -624,7 +625,9 @@ ESCAPINGS: dict[str, Callable[[str], str]] = {
     "xml-numeric": lambda s: "".join(f"&#{ord(c)};" if not c.isalnum() else c for c in s),
     "xml-hex": lambda s: "".join(f"&#x{ord(c):x};" for c in s),
     "percent": lambda s: urllib.parse.quote(s, safe=""),
-    "percent-lower": lambda s: urllib.parse.quote(s, safe="").lower(),
+    "percent-lower": lambda s: re.sub(
+        r"%[0-9A-F]{2}", lambda m: m.group().lower(), urllib.parse.quote(s, safe="")
+    ),
     "percent-plus": urllib.parse.quote_plus,
 }
 
