@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -48,7 +49,7 @@ class ToySource:
     vendor = "toy"
 
     def status_request(self, job_id: str) -> Request:
-        return {"method": "GET", "url": f"/jobs/{job_id}"}
+        return {"method": "GET", "url": f"/jobs/{quote(job_id, safe='')}"}
 
     def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
         check(response, what=f"toy job {job_id}", secrets=("toy-secret",))

@@ -11,7 +11,19 @@ from hypothesis import strategies as st
 
 import jobpoll
 from jobpoll import JobState, JobStatus, PollPolicy
-from jobpoll._core import Emit, Observation, Poll, Sleep, wait_machine
+from jobpoll._core import (
+    RESERVE_FACTOR,
+    RESERVE_FLOOR,
+    Attempt,
+    Emit,
+    Observation,
+    Pace,
+    Poll,
+    Sleep,
+    call_machine,
+    until_machine,
+    wait_machine,
+)
 
 from ._toy import AsyncToy, Clock, Script, Toy, ok
 
@@ -214,3 +226,155 @@ def test_no_time_left_raises_before_polling(timeout):
     m = wait_machine("v", "j", policy=PollPolicy(), now=0, timeout=timeout, random=lambda: 0.5)
     with pytest.raises(jobpoll.WaitTimeout):
         next(m)
+
+
+# --- a timed-out wait uses its budget (observation 6) ------------------------------------------
+
+
+def drive_timed(machine, outcome, took, *, late=0.0, t0=0.0):
+    """Run a machine whose requests take ``took`` seconds and whose sleeps wake ``late``."""
+    now, polls = t0, []
+    try:
+        cmd = next(machine)
+        while True:
+            if isinstance(cmd, Poll):
+                polls.append((now, cmd.timeout))
+                now += min(took, cmd.timeout)
+                reply = (
+                    Observation(now, error=outcome)
+                    if isinstance(outcome, jobpoll.Error)
+                    else Observation(now, status=outcome)
+                )
+                cmd = machine.send(reply)
+            elif isinstance(cmd, Sleep):
+                now += cmd.seconds + late
+                cmd = machine.send(now)
+            else:
+                cmd = machine.send(now)
+    except StopIteration as stop:
+        return stop.value, polls, now
+    except jobpoll.Error as err:
+        return err, polls, now
+
+
+def test_the_planned_final_poll_is_made_when_the_sleep_wakes_a_little_late():
+    policy = PollPolicy(initial_delay=1, multiplier=1, jitter=0)
+    m = wait_machine("v", "j", policy=policy, now=0.0, timeout=3, random=lambda: 0.5)
+    err, polls, end = drive_timed(m, status(JobState.RUNNING), 0.001, late=1e-6)
+    assert isinstance(err, jobpoll.WaitTimeout)
+    assert 2.5 <= polls[-1][0] <= 3.0 and 2.5 <= end <= 3.0
+    assert err.stats.attempts == len(polls) == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    timeout=st.floats(2, 200),
+    took=st.floats(0, 2),
+    late=st.floats(0, 0.001),
+    min_poll=st.floats(0.1, 5),
+    initial=st.floats(0.5, 20),
+)
+def test_a_wait_that_times_out_polls_last_within_its_reserve(
+    timeout, took, late, min_poll, initial
+):
+    policy = PollPolicy(initial_delay=initial, jitter=0, min_poll_time=min_poll, max_delay=30)
+    m = wait_machine("v", "j", policy=policy, now=0.0, timeout=timeout, random=lambda: 0.5)
+    err, polls, end = drive_timed(m, status(JobState.RUNNING), took, late=late)
+    assert isinstance(err, jobpoll.WaitTimeout)
+    assert end <= timeout + 1e-9
+    reserve = min(max(RESERVE_FACTOR * took, min(RESERVE_FLOOR, min_poll)), min_poll)
+    # the last poll starts no earlier than 1.5 reserves (plus the request) before the end
+    if timeout > 2 * min_poll + took:
+        assert polls[-1][0] >= timeout - 1.5 * reserve - took - late - 1e-9
+    assert all(t > 0 for _, t in polls)
+
+
+def test_the_reserve_follows_request_durations_within_its_bounds():
+    pace = Pace(1.0)
+    assert pace.reserve == 1.0  # nothing measured yet: the ceiling
+    pace.took(0.001)
+    assert pace.reserve == RESERVE_FLOOR
+    pace.took(0.1)
+    assert pace.reserve == pytest.approx(0.4)
+    pace.took(30.0)  # a request that timed out
+    assert pace.reserve == 1.0
+    for _ in range(4):
+        pace.took(0.01)
+    assert pace.reserve == pytest.approx(0.05)  # only the recent ones count
+
+
+# --- one-shot calls take a deadline (observation 5) -------------------------------------------
+
+
+def drive_call(machine, outcome, took=0.01, t0=0.0):
+    now, sent = t0, []
+    try:
+        cmd = next(machine)
+        while True:
+            if isinstance(cmd, Poll):
+                sent.append((now, cmd.timeout))
+                now += min(took, cmd.timeout)
+                cmd = machine.send(Attempt(now, error=outcome()))
+            else:
+                now += cmd.seconds
+                cmd = machine.send(now)
+    except StopIteration as stop:
+        return stop.value, sent, now
+    except jobpoll.Error as err:
+        return err, sent, now
+
+
+def _limited():
+    return jobpoll.RateLimited("slow down", status_code=429, retryable=True, retry_after=10)
+
+
+def test_a_one_shot_call_under_endless_429_ends_by_its_deadline():
+    m = call_machine(
+        PollPolicy(), idempotent=False, random=lambda: 0.5, now=0.0, deadline=5.0, vendor="v"
+    )
+    err, sent, end = drive_call(m, _limited)
+    assert isinstance(err, jobpoll.WaitTimeout) and err.vendor == "v"
+    assert "slow down" in err.message and isinstance(err.__cause__, jobpoll.RateLimited)
+    assert end <= 5.0 and len(sent) == 2
+    assert all(t0 + t <= 5.0 + 1e-9 for t0, t in sent)  # every request clamped to the deadline
+
+
+def test_a_one_shot_call_past_its_deadline_sends_nothing():
+    m = call_machine(PollPolicy(), idempotent=True, random=lambda: 0.5, now=10.0, deadline=9.0)
+    with pytest.raises(jobpoll.WaitTimeout):
+        next(m)
+
+
+def test_a_one_shot_call_without_a_deadline_keeps_its_retry_bound():
+    m = call_machine(PollPolicy(max_retries=2), idempotent=False, random=lambda: 0.5)
+    err, sent, _ = drive_call(m, _limited)
+    assert isinstance(err, jobpoll.RateLimited) and len(sent) == 3
+
+
+def test_until_machine_repeats_a_read_within_the_deadline():
+    m = until_machine(
+        PollPolicy(initial_delay=1, multiplier=1, jitter=0),
+        lambda v: None if v == "room" else "full",
+        random=lambda: 0.5,
+        now=0.0,
+        deadline=3.5,
+        what="limits",
+    )
+    polls = []
+
+    def answer():
+        # "full" to every read; the time moves only when the machine sleeps
+        now = 0.0
+        cmd = next(m)
+        while True:
+            if isinstance(cmd, Poll):
+                polls.append(now)
+                cmd = m.send(Attempt(now, value="full"))
+            else:
+                now += cmd.seconds
+                cmd = m.send(now)
+
+    with pytest.raises(jobpoll.WaitTimeout, match="full"):
+        answer()
+    assert len(polls) == 5 and polls[-1] <= 3.5  # at 0, 1, 2, 3 and a last one just before 3.5
+    assert polls[-1] >= 3.4

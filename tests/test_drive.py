@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -182,8 +183,9 @@ def test_deadline_is_never_crossed_and_wait_timeout_carries_last_status():
     ):
         assert isinstance(err, jobpoll.WaitTimeout)
         assert clock.t <= 10
-        # polls at 0, 4, 8; the next would leave no room for a poll before 10
-        assert clock.sleeps == [4.0, 4.0, 1.0]
+        # polls at 0, 4, 8 and a last one at 9.95: requests take no time on this clock, so
+        # the reserve kept before the deadline is its floor (0.05 s), not min_poll_time
+        assert clock.sleeps == [4.0, 4.0, 1.95]
         assert len(script.requests) == 4
         assert err.status is not None and err.status.progress == 0.1
         assert err.resume_token is not None
@@ -291,12 +293,22 @@ def test_client_used_after_close_raises_client_closed():
         client.status("j")
 
 
-@pytest.mark.parametrize("bad", ["", "  ", "a/b", "a b", "x?y", None, 1.5, True])
-def test_malformed_job_ids_are_refused_before_any_request(bad):
+@pytest.mark.parametrize("bad", ["", "  ", ".", "..", " .. ", "a\x00b", "a\nb", "\x0b", None, 1.5])
+def test_ids_that_cannot_be_real_are_refused_before_any_request(bad):
+    # "." and ".." would be resolved away by the URL (polling another endpoint, credential
+    # and all); control characters cannot be anyone's id.
     script = Script([ok("done")])
     with pytest.raises((ValueError, TypeError), match="job_id"):
         Toy(script, Clock()).wait(bad)
     assert script.requests == []
+
+
+@pytest.mark.parametrize("good", ["a/b", "queue/17", "x?y", "a b", "QmFzZTY0/+==", "%41", "..."])
+def test_any_id_that_can_be_path_quoted_is_polled_under_its_own_path(good):
+    script = Script([ok("done")])
+    Toy(script, Clock()).wait(good)
+    (request,) = script.requests
+    assert request.url.raw_path == b"/jobs/" + quote(good, safe="").encode()
 
 
 @pytest.mark.parametrize("bad", [-1, 0, float("nan"), float("inf")])

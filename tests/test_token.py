@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
+import httpx
 import pytest
 
 import jobpoll
@@ -113,3 +114,98 @@ def test_resume_with_an_expired_budget_times_out_without_polling(monkeypatch):
     with pytest.raises(jobpoll.WaitTimeout):
         Toy(script, Clock()).resume(token)
     assert script.requests == []
+
+
+# --- observation 10: every malformed token is an InvalidToken; tokens are always there and finite
+
+
+def _signed(payload: bytes) -> str:
+    from jobpoll._token import _DEFAULT_KEY, _sign
+
+    body = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
+    return f"jobpoll1.{body}.{_sign(payload, _DEFAULT_KEY)}"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "jobpoll1.e30.é" * 1,  # a check part that is not ASCII (TypeError before)
+        "jobpoll1.e30.\udcff",
+        _signed(b"[" * 100_000 + b"]" * 100_000)[:8192],  # too long: refused by size
+        _signed(b"[" * 2_000 + b"]" * 2_000),  # nested past the parser's recursion limit
+        _signed(b'{"v": 1, "vendor": "toy", "job": "j", "attempts": 1e999}'),
+        _signed(b"\xff\xfe"),
+    ],
+    ids=["non-ascii-check", "surrogate-check", "huge", "deep", "inf-attempts", "not-utf8"],
+)
+def test_every_malformed_token_is_an_invalid_token(token):
+    with pytest.raises(jobpoll.InvalidToken):
+        decode(token)
+
+
+def test_a_token_from_before_this_change_still_resumes(monkeypatch):
+    import jobpoll._token as tok
+
+    monkeypatch.setattr(tok.time, "time", lambda: 4102444700.0)  # 100 s before its deadline
+    old = (
+        "jobpoll1.eyJhdHRlbXB0cyI6MywiZGVhZGxpbmUiOjQxMDI0NDQ4MDAuMCwiam9iIjoiajEiLCJuZXh0Ijoy"
+        "LjUsInYiOjEsInZlbmRvciI6InRveSJ9.aef2ac97584bc60fde11c29ba4a48667"
+    )
+    assert decode(old) == ResumeState("toy", "j1", 3, 2.5, 4102444800.0)
+    final = Toy(Script([ok("done")]), Clock()).resume(old)
+    assert final.done and final.stats.attempts == 4
+
+
+def test_a_wait_that_saw_only_failures_still_yields_a_token_and_counts_its_polls():
+    policy = jobpoll.PollPolicy(initial_delay=1, multiplier=1, jitter=0, max_retries=100)
+    clock = Clock()
+    script = Script([httpx.Response(503)])
+    with pytest.raises(jobpoll.WaitTimeout) as info:
+        Toy(script, clock, policy=policy).wait("j9", timeout=10)
+    err = info.value
+    assert err.status is None  # no good status was ever seen
+    assert err.stats is not None and err.stats.attempts == len(script.requests) > 5
+    assert err.stats.transient_failures == err.stats.attempts
+    token = err.resume_token
+    assert isinstance(token, str)
+    state = decode(token)
+    assert (state.job_id, state.attempts) == ("j9", err.stats.attempts)
+    assert state.deadline_at is not None
+
+
+def test_a_failed_wait_error_carries_its_attempts():
+    clock = Clock()
+    script = Script([ok("running"), httpx.Response(503), httpx.Response(401)])
+    with pytest.raises(jobpoll.AuthError) as info:
+        Toy(script, clock).wait("j", timeout=100)
+    assert info.value.stats is not None and info.value.stats.attempts == 3
+
+
+def test_tokens_are_finite_unless_the_user_asked_for_no_deadline():
+    client = Toy(Script([ok("running")]), Clock(), timeout=60)
+    assert decode(client.status("j").resume_token()).deadline_at is not None
+    with pytest.raises(jobpoll.WaitTimeout) as info:
+        client.wait("j", timeout=5)
+    assert decode(info.value.resume_token).deadline_at is not None
+    endless = jobpoll.PollPolicy(max_attempts=2)
+    with pytest.raises(jobpoll.WaitTimeout) as info:
+        client.wait("j", timeout=None, policy=endless)
+    assert decode(info.value.resume_token).deadline_at is None  # asked for: timeout=None
+
+
+def test_wait_timeout_pickles_without_its_response_and_keeps_its_token():
+    import pickle
+
+    with pytest.raises(jobpoll.WaitTimeout) as info:
+        Toy(Script([ok("running")]), Clock()).wait("j", timeout=5)
+    err = info.value
+    assert err.response is not None
+    back = pickle.loads(pickle.dumps(err))
+    assert back.response is None
+    assert (back.message, back.job_id, back.stats, back.status) == (
+        err.message,
+        err.job_id,
+        err.stats,
+        err.status,
+    )
+    assert decode(back.resume_token).job_id == "j"

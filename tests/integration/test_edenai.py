@@ -94,9 +94,11 @@ async def test_429_without_retry_after_is_retried_with_backoff(edenai_sim, conne
 
 async def test_result_of_an_unfinished_job_says_wait_first(edenai_sim, connect):
     job_id = edenai_sim.add_job(duration=60)
-    with pytest.raises(jobpoll.WaitTimeout, match="wait for it first") as info:
+    with pytest.raises(jobpoll.JobNotFinished, match="wait for it first") as info:
         await connect(edenai_sim)("result", job_id)
-    assert info.value.resume_token is not None
+    assert not isinstance(info.value, jobpoll.WaitTimeout)
+    assert info.value.job_id == job_id
+    assert info.value.resume_token is None  # nothing to resume: wait(err.job_id)
 
 
 @pytest.mark.parametrize(

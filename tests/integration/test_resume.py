@@ -60,7 +60,7 @@ async def test_a_token_from_one_vendor_is_refused_by_another(vendor, served, fak
     with client, pytest.raises(jobpoll.WaitTimeout) as info:
         client.wait(job_id)
 
-    other = jobpoll.EdenAI(api_key="k", base_url="http://127.0.0.1:9")
+    other = jobpoll.EdenAI(api_key="k" * 8, base_url="http://127.0.0.1:9")
     with other, pytest.raises(jobpoll.InvalidToken):
         other.resume(info.value.resume_token)
 

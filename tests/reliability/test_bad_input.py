@@ -25,7 +25,11 @@ Call = Callable[[Any], Any]
 BadCall = tuple[str, Call, str]
 """(label, the call on a client, the name its error must mention)."""
 
-BAD_IDS: list[Any] = [None, 1.5, b"123", ["1"], object(), True, "", "   ", "1 2", "9" * 300]
+BAD_IDS: list[Any] = [
+    *(None, 1.5, b"123", ["1"], object(), True, "", "   ", ".", "..", " .. "),
+    *("1\x0b2", "1\r\n2", "1\x002", "\ud800", "9" * 600),
+]
+"""Ids that cannot be real: "." and ".." would resolve to another endpoint (observation 9)."""
 BAD_TIMEOUTS: list[Any] = [-1, 0, -0.0, math.nan, math.inf, -math.inf, "5", True]
 BAD_TOKENS: list[Any] = ["", "garbage", "jobpoll1.e30.00", None, 7]
 
@@ -109,16 +113,13 @@ _ID_EXTRA: dict[str, list[BadCall]] = {
         ("wait(2**63)", lambda c: c.wait(2**63), "job_id"),
     ],
     "phrase-mt": [
-        ("wait('a/b')", lambda c: c.wait("a/b"), "job_id"),
-        ("status('a%2Fb')", lambda c: c.status("a%2Fb"), "job_id"),
         ("result('')", lambda c: c.result(""), "job_id"),
-        ("result('a?b')", lambda c: c.result("a?b"), "job_id"),
+        ("result('..')", lambda c: c.result(".."), "job_id"),
     ],
     "veza": [
-        ("wait('a/b')", lambda c: c.wait("a/b"), "job_id"),
-        ("status('../x')", lambda c: c.status("../x"), "job_id"),
         ("result('')", lambda c: c.result(""), "task_id"),
-        ("result('a#b')", lambda c: c.result("a#b"), "task_id"),
+        ("result('.')", lambda c: c.result("."), "task_id"),
+        ("result('a\\tb')", lambda c: c.result("a\tb"), "task_id"),
     ],
     "edenai": [
         ("wait('not-a-uuid')", lambda c: c.wait("not-a-uuid"), "job_id"),
@@ -394,6 +395,38 @@ def constructor_calls(kit: Kit, flavour: Flavour, sim: Simulator) -> list[BadCal
             lambda _: cls(base_url=sim.url, **{kit.cred_kw: "ab\ncd"}),
             kit.cred_kw,
         ),
+        *[
+            (
+                f"{kit.cred_kw}={bad!r} (illegal in a header or XML, or too short to redact)",
+                lambda _, b=bad: cls(base_url=sim.url, **{kit.cred_kw: b}),
+                kit.cred_kw,
+            )
+            for bad in (
+                "abcd\x0befgh",
+                "abcd\refgh",
+                "abcd\x00efgh",
+                "abcd\x7fefgh",
+                "abcd\ud800efgh",
+                "short",
+                "1234567",
+            )
+        ],
+        *[
+            (
+                f"base_url {bad}",
+                lambda _, u=sim.url + bad: cls(base_url=u, **cred),
+                "base_url",
+            )
+            for bad in ("?", "#", "/tenant?", "/tenant#")
+        ],
+        *[
+            (
+                f"base_url port {port}",
+                lambda _, p=port: cls(base_url=f"http://127.0.0.1:{p}", **cred),
+                "base_url",
+            )
+            for port in (0, 65536, 99999)
+        ],
         ("policy='fast'", lambda _: cls(base_url=sim.url, policy="fast", **cred), "policy"),
     ]
     for bad in BAD_TIMEOUTS:
@@ -518,7 +551,7 @@ NO_EXTRA = object()
         ({"timeout": math.nan}, NO_EXTRA, "timeout"),
         ({"policy": "fast"}, NO_EXTRA, "policy"),
         ({}, "", "job_id"),
-        ({}, "a/b", "job_id"),
+        ({}, "..", "job_id"),
         ({}, None, "job_id"),
     ],
 )

@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import html
+import json
 import logging
 import os
+import pickle
+import re
 import subprocess
 import sys
 import traceback
+import urllib.parse
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -65,6 +71,7 @@ class Watch:
         self.texts += ["".join(traceback.format_exception(err)), str(err), repr(err)]
         if isinstance(err, jobpoll.Error):
             self.errors.append(err)
+            self.pickle(err)
             self.texts += [err.message, str(getattr(err, "body_excerpt", ""))]
             self.texts += [repr(getattr(err, "errors", ""))]
             if err.status is not None:
@@ -76,6 +83,24 @@ class Watch:
     def status(self, status: jobpoll.JobStatus) -> None:
         self.texts += [repr(status), str(status.detail), repr(status.errors), str(status.stats)]
         self.token(status.resume_token())
+        self.pickle(status)
+
+    def pickle(self, thing: Any) -> None:
+        """Pickle ``thing`` (an error or a status): the bytes are checked like any text, and
+        the pickle must round-trip."""
+        blob = pickle.dumps(thing)
+        self.texts.append(blob.decode("latin-1"))
+        back = pickle.loads(blob)
+        assert type(back) is type(thing)
+        if isinstance(thing, jobpoll.Error):
+            assert (back.message, back.vendor, back.job_id) == (
+                thing.message,
+                thing.vendor,
+                thing.job_id,
+            )
+            assert back.status == thing.status and back.response is None
+        else:
+            assert back == thing
 
     def token(self, token: str) -> None:
         payload = token.split(".")[1]
@@ -583,3 +608,56 @@ def test_python_m_jobpoll_never_shows_the_credential() -> None:
     for r in results:
         assert secret not in r.stdout
         assert secret not in r.stderr
+
+
+# --- echoes in escaped form ------------------------------------------------------------------
+
+
+def special_canary() -> str:
+    """A credential with characters that JSON, XML and URLs escape (still header- and
+    XML-legal, and no whitespace, as AlphaSMS keys have none)."""
+    hexed = uuid.uuid4().hex
+    return f"canary/{hexed[:12]}&+={hexed[12:]}<'>"
+
+
+ESCAPINGS: dict[str, Callable[[str], str]] = {
+    "json-slash": lambda s: json.dumps(s).replace("/", "\\/")[1:-1],
+    "json-unicode": lambda s: "".join(f"\\u{ord(c):04X}" for c in s),
+    "xml-named": lambda s: html.escape(s, quote=True),
+    "xml-numeric": lambda s: "".join(f"&#{ord(c)};" if not c.isalnum() else c for c in s),
+    "xml-hex": lambda s: "".join(f"&#x{ord(c):x};" for c in s),
+    "percent": lambda s: urllib.parse.quote(s, safe=""),
+    "percent-lower": lambda s: re.sub(
+        r"%[0-9A-F]{2}", lambda m: m.group().lower(), urllib.parse.quote(s, safe="")
+    ),
+    "percent-plus": urllib.parse.quote_plus,
+}
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("escaping", list(ESCAPINGS))
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_escaped_echoes_of_the_credential_are_redacted(
+    vendor: str, escaping: str, flavour: Flavour, watch: Watch
+) -> None:
+    # Observation 8: a server echoing the credential JSON-, XML- or percent-escaped got it
+    # past the redaction into messages, excerpts and logs.
+    kit, secret = KITS[vendor], special_canary()
+    echoed = ESCAPINGS[escaping](secret)
+    assert echoed != secret
+    body = (
+        f"<error>invalid key {echoed}</error>"
+        if kit.body == "xml"
+        else (f'{{"error": "invalid token {echoed}", "message": "{echoed}"}}')
+    )
+    path = Path(
+        f"echo-{escaping}",
+        f"500s echoing the credential {escaping}-escaped",
+        jobpoll.APIError,
+        lambda c, j: c.wait(j),
+        _arm(lambda k, s: Fault.raw(body, status=500, content_type=k.content_type), times=None),
+    )
+    out = run_path(kit, path, flavour, watch, secret)
+    assert type(out) is jobpoll.APIError, out
+    assert "***" in out.message  # the echo was there, and was redacted
+    watch.check(secret, echoed)

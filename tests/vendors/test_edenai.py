@@ -349,8 +349,8 @@ def test_result_returns_the_output_of_a_finished_job() -> None:
     ("body", "kind"),
     [
         (FAILED, jobpoll.JobFailed),
-        (RUNNING, jobpoll.WaitTimeout),
-        (reply(job("queued")), jobpoll.WaitTimeout),
+        (RUNNING, jobpoll.JobNotFinished),
+        (reply(job("queued")), jobpoll.JobNotFinished),
     ],
 )
 def test_result_raises_for_other_statuses(body: httpx.Response, kind: type) -> None:

@@ -662,3 +662,38 @@ def test_sync_and_async_have_the_same_methods_and_signatures() -> None:
             assert (param.kind, param.default) == (twin.kind, twin.default), (name, pname)
         if name not in ("__init__", "close", "watch", "__enter__", "__exit__"):
             assert str(sig.return_annotation) == str(other.return_annotation), name
+
+
+# --- #10: a job id is never lost after a 2xx ------------------------------------------------
+
+
+async def test_a_2xx_submit_that_reads_badly_still_names_its_job(
+    flavour: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Observation 7: the job exists; its id must be on the error, not only in an excerpt.
+    # The readers are lenient now (#11), so a reader that chokes stands in for whatever a
+    # future vendor release changes.
+    def choke(body: object) -> None:
+        raise TypeError("a field the next release changed")
+
+    monkeypatch.setattr(jobpoll.phrase_tms, "_ref", choke)
+    odd = httpx.Response(201, json={"asyncRequest": {"id": "123", "dateCreated": "yesterday"}})
+    server = Server({SUBMIT: [odd]})
+    with pytest.raises(jobpoll.MalformedResponse) as info:
+        await run(make(flavour, server).pre_translate("p1", ["j1"]))
+    assert info.value.job_id == "123" and info.value.job_ids == ("123",)
+    assert len(server.requests) == 1  # and the write was not resent
+
+
+async def test_capacity_wait_and_submit_share_the_whole_cycle_budget(flavour: str) -> None:
+    clock = Clock()
+    busy = httpx.Response(429, headers={"Retry-After": "10"}, json={"errorCode": "TooMany"})
+    server = Server({LIMITS: [limits(2, 2), limits(2, 2), limits(2, 1)], SUBMIT: [busy]})
+    with pytest.raises(jobpoll.WaitTimeout, match="429"):
+        await run(
+            make(flavour, server, clock).pre_translate_and_wait(
+                "p1", ["j1"], wait_for_capacity=True, timeout=8
+            )
+        )
+    assert clock.t <= 8.0
+    assert len(server.calls(*LIMITS)) == 3 and len(server.calls(*SUBMIT)) == 2

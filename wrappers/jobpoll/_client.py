@@ -8,6 +8,8 @@ A vendor module subclasses :class:`SyncClient` and :class:`AsyncClient`, hands t
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import random as _random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -18,7 +20,7 @@ import attrs
 import httpx
 
 from . import _config, _drive
-from ._core import Machine, Start, call_machine, wait_machine
+from ._core import Machine, Start, call_machine, until_machine, wait_machine, with_grace
 from ._errors import Error
 from ._http import transport_error
 from ._policy import PollPolicy
@@ -60,6 +62,66 @@ def check_wait(timeout: TimeoutArg, policy: PollPolicy | None, on_update: object
         raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
     if on_update is not None and not callable(on_update):
         raise TypeError(f"on_update must be callable, got {type(on_update).__name__}")
+
+
+@attrs.define
+class Cycle:
+    """One whole-cycle call (submit, capacity wait, waits, result fetches): one deadline for
+    all of it, and the jobs it created so far, named by any error it raises."""
+
+    owner: object
+    """The client making the call: only its one-shot calls take this deadline."""
+    vendor: str
+    deadline: float | None
+    """Absolute, on the client's clock; None: no deadline."""
+    policy: PollPolicy
+    job_ids: list[str] = attrs.field(factory=list)
+
+    def created(self, job_id: str, now: float) -> str:
+        """Note a job the call created at ``now``; from now on the deadline leaves at least
+        one poll's worth of time (:func:`~jobpoll._core.with_grace`), so it is looked at."""
+        self.job_ids.append(job_id)
+        self.deadline = with_grace(self.deadline, now, self.policy)
+        return job_id
+
+    def left(self, now: float) -> float | None:
+        """Seconds left (may be <= 0); None: no deadline."""
+        return None if self.deadline is None else self.deadline - now
+
+    @contextlib.contextmanager
+    def owning(self) -> Iterator[None]:
+        """Name every job created so far in whatever error leaves the block."""
+        try:
+            yield
+        except Error as err:
+            name_jobs(err, self.vendor, self.job_ids)
+            raise
+        except BaseException as exc:  # Ctrl-C, cancellation: the jobs exist all the same
+            if self.job_ids:
+                exc.add_note(f"jobpoll: this call had created {_listed(self)}")
+            raise
+
+
+_CYCLE: contextvars.ContextVar[Cycle | None] = contextvars.ContextVar("jobpoll_cycle", default=None)
+"""The whole-cycle call under way in this thread or task: the one-shot calls it makes (submit,
+capacity, result) take its deadline without every vendor method passing it along."""
+
+
+def _listed(cycle: Cycle) -> str:
+    return f"{cycle.vendor} job{'s' if len(cycle.job_ids) > 1 else ''} " + ", ".join(cycle.job_ids)
+
+
+def name_jobs(err: Error, vendor: str, job_ids: list[str]) -> None:
+    """Put every job a call created on ``err``: ``job_id`` (the first, unless it names its
+    own), ``job_ids`` (all) and, when there are several, the message."""
+    if not job_ids:
+        return
+    err.vendor = err.vendor or vendor
+    err.job_id = err.job_id or job_ids[0]
+    ids = tuple(dict.fromkeys([err.job_id, *job_ids]))
+    err.job_ids = ids
+    if len(ids) > 1 and "jobs created by this call" not in err.message:
+        err.message = f"{err.message} (jobs created by this call: {', '.join(ids)})"
 
 
 class _Common:
@@ -126,6 +188,39 @@ class _Common:
         """The deadline a call's ``timeout`` stands for (the client's for DEFAULT)."""
         return self._timeout if isinstance(timeout, _Default) else _config.timeout(timeout)
 
+    @contextlib.contextmanager
+    def _cycle(self, timeout: TimeoutArg, policy: PollPolicy | None) -> Iterator[Cycle]:
+        """A whole-cycle call: one deadline from now for everything inside the block, and
+        every job it creates named in any error leaving it."""
+        budget = self._budget(timeout)
+        deadline = None if budget is None else self._now() + budget
+        cycle = Cycle(self, self.vendor, deadline, policy or self._policy)
+        token = _CYCLE.set(cycle)
+        try:
+            with cycle.owning():
+                yield cycle
+        finally:
+            _CYCLE.reset(token)
+
+    def _deadline(self, deadline: float | _Default | None) -> float | None:
+        """A one-shot call's deadline: the given one, else that of the whole-cycle call it is
+        part of, else the client's timeout from now."""
+        if not isinstance(deadline, _Default):
+            return deadline
+        cycle = _CYCLE.get()
+        if cycle is not None and cycle.owner is self:
+            return cycle.deadline
+        return None if self._timeout is None else self._now() + self._timeout
+
+    def _now(self) -> float:
+        raise NotImplementedError
+
+    def _status_timeout(self) -> float:
+        """A lone status request's timeout: the policy's, within the client's deadline."""
+        if self._timeout is None:
+            return self._policy.request_timeout
+        return min(self._policy.request_timeout, self._timeout)
+
     def _resumed(self, token: str, timeout: TimeoutArg) -> tuple[str, float | None, Start]:
         state = decode(token, vendor=self.vendor)
         limit = state.remaining() if isinstance(timeout, _Default) else self._budget(timeout)
@@ -161,20 +256,21 @@ class SyncClient(_Common):
     def _http_base(self) -> str:
         return self._http.base_url
 
+    def _now(self) -> float:
+        return self._clock()
+
     def status(self, job_id: str | int) -> JobStatus:
         """One poll: the job's status now (no retries)."""
         jid = self.check_job_id(job_id)
         began = self._clock()
         try:
-            response = self._http.send(
-                self._source.status_request(jid), self._policy.request_timeout
-            )
+            response = self._http.send(self._source.status_request(jid), self._status_timeout())
             status, _ = self._source.interpret(jid, response)
         except Error as err:
             raise _tag(err, self.vendor, jid) from None
         except httpx.TransportError as exc:
             raise _tag(transport_error(exc), self.vendor, jid) from exc
-        return _one_poll(status, self._clock() - began)
+        return _one_poll(status, self._clock() - began, self._timeout)
 
     def watch(
         self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
@@ -240,11 +336,55 @@ class SyncClient(_Common):
         *,
         idempotent: bool,
         policy: PollPolicy | None = None,
+        deadline: float | _Default | None = DEFAULT,
     ) -> T:
-        machine = call_machine(policy or self._policy, idempotent=idempotent, random=self._random)
+        """A one-shot call with its safe retries, within ``deadline`` (absolute, on the
+        client's clock; DEFAULT: the client's timeout from now)."""
+        machine = call_machine(
+            policy or self._policy,
+            idempotent=idempotent,
+            random=self._random,
+            now=self._clock(),
+            deadline=self._deadline(deadline),
+            what=f"the {self.vendor} request",
+            vendor=self.vendor,
+        )
         return _drive.call(
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
+
+    def _until(
+        self,
+        request: Request,
+        parse: Callable[[Any], T],
+        not_ready: Callable[[Any], str | None],
+        *,
+        deadline: float | None,
+    ) -> T:
+        """Repeat a read until ``not_ready`` has no objection, within ``deadline``."""
+        machine = until_machine(
+            self._policy,
+            not_ready,
+            random=self._random,
+            now=self._clock(),
+            deadline=deadline,
+            what=f"the {self.vendor} request",
+            vendor=self.vendor,
+        )
+        return _drive.call(
+            machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
+        )
+
+    def _wait_in(
+        self,
+        cycle: Cycle,
+        job_id: str,
+        policy: PollPolicy | None,
+        on_update: OnUpdate | None,
+    ) -> JobStatus:
+        """Wait for a job a whole-cycle call created, within the call's deadline."""
+        limit = cycle.left(self._clock())
+        return self._finish(self._run(job_id, limit, policy or self._policy, None), on_update)
 
     def close(self) -> None:
         """Close the connections this client opened (not an ``http_client`` you passed in)."""
@@ -287,20 +427,23 @@ class AsyncClient(_Common):
     def _clock(self) -> float:
         return self._clock_fn() if self._clock_fn else asyncio.get_running_loop().time()
 
+    def _now(self) -> float:
+        return self._clock()
+
     async def status(self, job_id: str | int) -> JobStatus:
         """One poll: the job's status now (no retries)."""
         jid = self.check_job_id(job_id)
         began = self._clock()
         try:
             response = await self._http.send(
-                self._source.status_request(jid), self._policy.request_timeout
+                self._source.status_request(jid), self._status_timeout()
             )
             status, _ = self._source.interpret(jid, response)
         except Error as err:
             raise _tag(err, self.vendor, jid) from None
         except httpx.TransportError as exc:
             raise _tag(transport_error(exc), self.vendor, jid) from exc
-        return _one_poll(status, self._clock() - began)
+        return _one_poll(status, self._clock() - began, self._timeout)
 
     def watch(
         self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
@@ -385,11 +528,56 @@ class AsyncClient(_Common):
         *,
         idempotent: bool,
         policy: PollPolicy | None = None,
+        deadline: float | _Default | None = DEFAULT,
     ) -> T:
-        machine = call_machine(policy or self._policy, idempotent=idempotent, random=self._random)
+        """A one-shot call with its safe retries, within ``deadline`` (absolute, on the
+        client's clock; DEFAULT: the client's timeout from now)."""
+        machine = call_machine(
+            policy or self._policy,
+            idempotent=idempotent,
+            random=self._random,
+            now=self._clock(),
+            deadline=self._deadline(deadline),
+            what=f"the {self.vendor} request",
+            vendor=self.vendor,
+        )
         return await _drive.acall(
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
+
+    async def _until(
+        self,
+        request: Request,
+        parse: Callable[[Any], T],
+        not_ready: Callable[[Any], str | None],
+        *,
+        deadline: float | None,
+    ) -> T:
+        """Repeat a read until ``not_ready`` has no objection, within ``deadline``."""
+        machine = until_machine(
+            self._policy,
+            not_ready,
+            random=self._random,
+            now=self._clock(),
+            deadline=deadline,
+            what=f"the {self.vendor} request",
+            vendor=self.vendor,
+        )
+        return await _drive.acall(
+            machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
+        )
+
+    async def _wait_in(
+        self,
+        cycle: Cycle,
+        job_id: str,
+        policy: PollPolicy | None,
+        on_update: OnUpdate | None,
+    ) -> JobStatus:
+        """Wait for a job a whole-cycle call created, within the call's deadline."""
+        limit = cycle.left(self._clock())
+        statuses = self._run(job_id, limit, policy or self._policy, None, None)
+        return await self._finish(statuses, on_update)
 
     async def aclose(self) -> None:
         """Close the connections this client opened (not an ``http_client`` you passed in)."""
@@ -417,8 +605,11 @@ async def _aclose(iterator: AsyncIterator[JobStatus]) -> None:
         await aclose()
 
 
-def _one_poll(status: JobStatus, elapsed: float) -> JobStatus:
-    return attrs.evolve(status, stats=PollStats(attempts=1, elapsed_s=elapsed))
+def _one_poll(status: JobStatus, elapsed: float, timeout: float | None) -> JobStatus:
+    # remaining_s is the client's timeout: a token made from this status resumes with it
+    # (never an endless wait the user did not ask for).
+    stats = PollStats(attempts=1, elapsed_s=elapsed, remaining_s=timeout)
+    return attrs.evolve(status, stats=stats)
 
 
 def _tag(err: Error, vendor: str, job_id: str) -> Error:

@@ -74,6 +74,60 @@ class Start:
 
 Machine = Generator[Command, "Observation | float", JobStatus]
 
+RESERVE_FLOOR = 0.05
+"""The least time (seconds) kept back before a deadline for the last request."""
+RESERVE_FACTOR = 4.0
+"""The reserve is this many times the slowest of the recent requests (then clamped)."""
+_RECENT = 4
+
+
+@attrs.define
+class Pace:
+    """How long requests have been taking, and so the reserve a deadline keeps for the last one.
+
+    A fixed reserve wastes a short deadline when requests take milliseconds and is too small
+    when they take seconds: the reserve is :data:`RESERVE_FACTOR` times the slowest of the
+    last few requests, kept between :data:`RESERVE_FLOOR` and ``ceiling``
+    (``PollPolicy.min_poll_time``). Before any request it is the ceiling.
+    """
+
+    ceiling: float
+    recent: list[float] = attrs.field(factory=list)
+
+    def took(self, seconds: float) -> None:
+        """Note one request's duration (a failed one too: a timeout is a slow request)."""
+        self.recent = [*self.recent[1 - _RECENT :], max(seconds, 0.0)]
+
+    @property
+    def reserve(self) -> float:
+        """Seconds to keep before a deadline for the last request."""
+        if not self.recent:
+            return self.ceiling
+        floor = min(RESERVE_FLOOR, self.ceiling)
+        return min(max(RESERVE_FACTOR * max(self.recent), floor), self.ceiling)
+
+    def room(self, now: float, deadline: float) -> float:
+        """How long one may sleep at ``now`` and still make a request before ``deadline``
+        with the reserve left; 0 when the request just made was the last that fits (less
+        than half the reserve to spare: rounding, not time, would separate the two)."""
+        room = deadline - now - self.reserve
+        return room if room >= self.reserve / 2 else 0.0
+
+    def too_late(self, now: float, deadline: float | None) -> bool:
+        """True when a request planned before ``deadline`` should no longer start at ``now``.
+
+        A sleep that wakes a little late (microseconds, or a busy loop's milliseconds) still
+        makes its planned request; one that overran by half the reserve or more (a suspended
+        process, a blocked loop) does not, since a request with no time left cannot succeed.
+        """
+        return deadline is not None and deadline - now < self.reserve / 2
+
+
+def with_grace(deadline: float | None, now: float, policy: PollPolicy) -> float | None:
+    """The deadline of a whole-cycle call once it has created a job at ``now``: never less than
+    one poll's worth (``min_poll_time``), so a job that exists is looked at at least once."""
+    return None if deadline is None else max(deadline, now + policy.min_poll_time)
+
 
 def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state machine it is
     vendor: str,
@@ -95,6 +149,8 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
     failures_in_row = 0
     transient = 0
     slept = 0.0
+    pace = Pace(policy.min_poll_time)
+    planned: float | None = start.next_delay
     seen: JobStatus | None = None  # the last good status, as the vendor module made it
     last_response: httpx.Response | None = None
     emitted: tuple[JobState, float | None] | None = None
@@ -115,9 +171,15 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
         # error): most polls change nothing, and the copy is the dearest step of a poll.
         return None if seen is None else attrs.evolve(seen, stats=stats(None))
 
+    def leaving(err: Error) -> Error:
+        # What the wait spent goes with every error, failed polls counted, so that a wait
+        # that never saw a good status still says how far it got and can be resumed.
+        err.stats = stats(planned)
+        return err
+
     def timed_out(why: str) -> WaitTimeout:
         last = f"; last state {seen.state.value}" if seen else "; no status seen yet"
-        return WaitTimeout(
+        err = WaitTimeout(
             f"{vendor} job {job_id} is not finished: {why}{last}. It may still finish: "
             "wait again with a longer timeout, or resume from err.resume_token",
             vendor=vendor,
@@ -125,6 +187,8 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             status=last_good(),
             response=last_response,
         )
+        leaving(err)
+        return err
 
     if timeout is not None and timeout <= 0:
         raise timed_out("the deadline had passed before the first poll")
@@ -134,12 +198,15 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
         request_timeout = policy.request_timeout
         if deadline is not None:
             request_timeout = min(request_timeout, max(deadline - now, 0.0))
+        sent = now
         reply = yield Poll(request_timeout)
         assert isinstance(reply, Observation), "a Poll is answered with an Observation"
         now = reply.now
+        pace.took(now - sent)
         last_response = reply.response or last_response
         attempts += 1
         polls_here += 1
+        planned = None
 
         if reply.error is not None:
             err = reply.error
@@ -150,14 +217,14 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             if err.response is None:
                 err.response = last_response
             if not err.retryable:
-                raise err
+                raise leaving(err)
             failures_in_row += 1
             transient += 1
             if failures_in_row > policy.max_retries:
                 err.message = (
                     f"{err.message} (gave up after {failures_in_row} failed polls in a row)"
                 )
-                raise err
+                raise leaving(err)
             hint = err.retry_after
             # A handled retry is INFO; WARNING only for the last one before giving up.
             last_try = failures_in_row >= policy.max_retries
@@ -197,16 +264,18 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
                 return status
             raise terminal_error(status, last_response)
 
-        if policy.max_attempts is not None and attempts >= policy.max_attempts:
-            raise timed_out(f"no result after {attempts} polls (max_attempts)")
-
         if pending_delay is not None and polls_here == 1 and hint is None:
             delay = policy.clamp(pending_delay)  # carry the resumed backoff on
         else:
             delay = policy.next_delay(attempts, hint, random)
+        planned = delay
+
+        if policy.max_attempts is not None and attempts >= policy.max_attempts:
+            raise timed_out(f"no result after {attempts} polls (max_attempts)")
+
         if deadline is not None:
-            # The next poll needs min_poll_time before the deadline; sleep only up to there.
-            room = deadline - now - policy.min_poll_time
+            # The next poll needs the reserve before the deadline; sleep only up to there.
+            room = pace.room(now, deadline)
             if room <= 0:
                 raise timed_out(f"the {timeout:g} s deadline came first")
             delay = min(delay, room)
@@ -227,7 +296,7 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
                 emitted = key
                 now = yield from _emit(attrs.evolve(status, stats=stats(delay)))
                 if deadline is not None:
-                    delay = max(min(delay, deadline - now - policy.min_poll_time), 0.0)
+                    delay = max(min(delay, deadline - now - pace.reserve), 0.0)
 
         if delay > 0:
             before = now
@@ -235,7 +304,7 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             assert isinstance(woke, float | int), "a Sleep is answered with the time"
             now = float(woke)
             slept += now - before
-        if deadline is not None and deadline - now < policy.min_poll_time:
+        if pace.too_late(now, deadline):
             # A sleep (or the user's code behind an Emit) overran: a suspended process, a
             # blocked loop. A poll with no time left cannot succeed; say so instead.
             raise timed_out(f"the {timeout:g} s deadline came first")
@@ -279,19 +348,106 @@ CallMachine = Generator["Poll | Sleep", "Attempt | float", object]
 
 
 def call_machine(
-    policy: PollPolicy, *, idempotent: bool, random: Callable[[], float]
+    policy: PollPolicy,
+    *,
+    idempotent: bool,
+    random: Callable[[], float],
+    now: float = 0.0,
+    deadline: float | None = None,
+    what: str = "the request",
+    vendor: str | None = None,
 ) -> CallMachine:
     """The decisions of a one-shot call (submit, result, list): retry what is safe to retry.
 
     A read is retried on every transient failure. A write is retried only when the server
     cannot have acted on it: a rate-limit answer, or a connection that was never made.
+    ``deadline`` (on the clock ``now`` is read from; None: none) bounds the whole call like a
+    wait's: each request's timeout is clamped to it, and a retry that would not fit before
+    it raises :class:`WaitTimeout` (naming the last failure) instead of being made.
     """
-    failures = 0
+    value, _ = yield from _tries(
+        policy,
+        idempotent=idempotent,
+        random=random,
+        now=now,
+        deadline=deadline,
+        what=what,
+        vendor=vendor,
+    )
+    return value
+
+
+def until_machine(
+    policy: PollPolicy,
+    not_ready: Callable[[object], str | None],
+    *,
+    random: Callable[[], float],
+    now: float,
+    deadline: float | None,
+    what: str,
+    vendor: str | None = None,
+) -> CallMachine:
+    """Repeat a read until ``not_ready(value)`` is None, backing off like a wait in between
+    (the capacity wait before a submit). ``not_ready`` says why the value is not good enough;
+    that reason ends the :class:`WaitTimeout` raised when the deadline comes first."""
+    pace = Pace(policy.min_poll_time)
+    attempt = 0
     while True:
-        reply = yield Poll(policy.request_timeout)
+        value, now = yield from _tries(
+            policy,
+            idempotent=True,
+            random=random,
+            now=now,
+            deadline=deadline,
+            what=what,
+            vendor=vendor,
+            pace=pace,
+        )
+        why = not_ready(value)
+        if why is None:
+            return value
+        attempt += 1
+        delay = policy.next_delay(attempt, None, random)
+        if deadline is not None:
+            room = pace.room(now, deadline)
+            if room <= 0:
+                raise WaitTimeout(f"{why}, and the deadline came first", vendor=vendor)
+            delay = min(delay, room)
+        logger(vendor).info("%s: %s, asking again in %.3g s", what, why, delay)
+        woke = yield Sleep(delay)
+        assert isinstance(woke, float | int), "a Sleep is answered with the time"
+        now = float(woke)
+        if pace.too_late(now, deadline):
+            raise WaitTimeout(f"{why}, and the deadline came first", vendor=vendor)
+
+
+def _tries(  # the keywords are the call's whole description
+    policy: PollPolicy,
+    *,
+    idempotent: bool,
+    random: Callable[[], float],
+    now: float,
+    deadline: float | None,
+    what: str,
+    vendor: str | None = None,
+    pace: Pace | None = None,
+) -> Generator[Poll | Sleep, Attempt | float, tuple[object, float]]:
+    """The tries of one call; returns the value and the time it came back."""
+    pace = pace or Pace(policy.min_poll_time)
+    failures = 0
+    if deadline is not None and deadline - now <= 0:
+        raise WaitTimeout(f"the deadline had passed before {what} could be sent", vendor=vendor)
+    while True:
+        request_timeout = policy.request_timeout
+        if deadline is not None:
+            request_timeout = min(request_timeout, max(deadline - now, 0.0))
+        sent = now
+        reply = yield Poll(request_timeout)
         assert isinstance(reply, Attempt), "a Poll is answered with an Attempt"
+        now = reply.now
+        pace.took(now - sent)
         if reply.error is None:
-            return reply.value
+            return reply.value, now
         err = reply.error
         safe = idempotent or isinstance(err, RateLimited) or err.unsent
         if not (err.retryable and safe) or failures >= policy.max_retries:
@@ -299,6 +455,12 @@ def call_machine(
                 err.message = f"{err.message} (after {failures + 1} tries)"
             raise err
         failures += 1
+        delay = policy.next_delay(failures, err.retry_after, random)
+        if deadline is not None:
+            room = pace.room(now, deadline)
+            if room <= 0:
+                raise _out_of_time(err, what, failures, vendor)
+            delay = min(delay, room)
         logger(err.vendor).log(
             logging.WARNING if failures >= policy.max_retries else logging.INFO,
             "%s: request failed, retry %d/%d: %s",
@@ -307,4 +469,20 @@ def call_machine(
             policy.max_retries,
             err.message,
         )
-        yield Sleep(policy.next_delay(failures, err.retry_after, random))
+        woke = yield Sleep(delay)
+        assert isinstance(woke, float | int), "a Sleep is answered with the time"
+        now = float(woke)
+        if pace.too_late(now, deadline):
+            raise _out_of_time(err, what, failures, vendor)
+
+
+def _out_of_time(err: Error, what: str, tries: int, vendor: str | None) -> WaitTimeout:
+    late = WaitTimeout(
+        f"the deadline came before {what} succeeded ({tries} {'try' if tries == 1 else 'tries'}"
+        f"; the last: {err.message})",
+        vendor=err.vendor or vendor,
+        job_id=err.job_id,
+        status=err.status,
+    )
+    late.__cause__ = err
+    return late

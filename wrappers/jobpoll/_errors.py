@@ -8,6 +8,7 @@
     │   └── JobCanceled        someone canceled it
     ├── JobNotFound            unknown id, or a result the vendor no longer keeps (expired)
     ├── WaitTimeout            the deadline or the attempt bound came first; the job may go on
+    ├── JobNotFinished         a result asked for before the job finished (wait for it first)
     ├── AuthError              401/403 or the vendor's own "bad key" answer
     ├── APIError               an HTTP error that retrying will not fix, or that outlived retries
     │   ├── RateLimited        429 (or AlphaSMS ERR_THROTTLE) for longer than the retry bound
@@ -16,10 +17,14 @@
     ├── InvalidToken           a resume token that is corrupt, tampered with or for another client
     └── ClientClosed           the client was used after close()
 
-Errors raised from a wait always carry ``vendor`` and ``job_id``: a job id is never lost.
+Errors raised from a wait always carry ``vendor`` and ``job_id``: a job id is never lost. A
+whole-cycle call (submit, wait, result) that created jobs names every one of them in
+``job_ids`` and in its message, whichever step failed. ``stats`` says what a wait had spent
+(attempts, failed ones included) when it raised.
 ``retryable`` and ``retry_after`` tell the engine whether a poll failure is worth another try.
 Messages never contain credentials: they are built from ids, status words and short,
-redacted body excerpts only.
+redacted body excerpts only. A pickled error leaves out ``response`` (the HTTP exchange, whose
+request carries the credential); everything else round-trips.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
-    from ._status import JobStatus
+    from ._status import JobStatus, PollStats
 
 
 class Error(Exception):
@@ -55,6 +60,28 @@ class Error(Exception):
         self.status = status
         self.response = response
         self.retry_after = retry_after
+        self.stats: PollStats | None = None
+        """What the wait had spent when it raised (attempts include failed polls); None
+        outside a wait."""
+        self._job_ids: tuple[str, ...] = ()
+
+    @property
+    def job_ids(self) -> tuple[str, ...]:
+        """Every job the call that raised had created: all the jobs of a split submit, or
+        just ``job_id``; empty when no job exists."""
+        if self._job_ids:
+            return self._job_ids
+        return () if self.job_id is None else (self.job_id,)
+
+    @job_ids.setter
+    def job_ids(self, value: tuple[str, ...]) -> None:
+        self._job_ids = tuple(value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The response's request carries the credential (a header, or AlphaSMS's XML body)
+        # and its body may echo it: a pickle keeps everything but the HTTP exchange.
+        state = {**self.__dict__, "response": None}
+        return (_rebuild, (type(self), self.args), state)
 
     @property
     def message(self) -> str:
@@ -74,12 +101,21 @@ class Error(Exception):
 
     @property
     def resume_token(self) -> str | None:
-        """A token to resume the interrupted wait elsewhere, when the job was not finished."""
-        from ._token import token_for
+        """A token to resume the interrupted wait elsewhere, when the job was not finished.
 
-        if self.status is None or self.status.done:
+        Every error a wait raises for an unfinished job has one, even when no poll ever
+        succeeded; it holds the wait's deadline unless the wait had none (``timeout=None``).
+        """
+        from ._token import token_from
+
+        if self.vendor is None or self.job_id is None:
             return None
-        return token_for(self.status)
+        if self.status is not None and self.status.done:
+            return None
+        stats = self.stats if self.stats is not None else getattr(self.status, "stats", None)
+        if stats is None:
+            return None
+        return token_from(self.vendor, self.job_id, stats)
 
 
 class JobError(Error):
@@ -114,7 +150,21 @@ class JobNotFound(Error):
 
 
 class WaitTimeout(Error):
-    """The wait ran out of time or attempts; ``status`` is the last one seen."""
+    """The wait ran out of time or attempts; ``status`` is the last one seen (None if no poll
+    succeeded). Every WaitTimeout of a wait has a ``resume_token`` (and ``stats``), even when no
+    poll succeeded. A whole-cycle call whose deadline came before its submit succeeded raises
+    one with no job: ``job_id`` None, no token, the last refusal named in the message."""
+
+
+class JobNotFinished(Error):
+    """A result was asked for while the job is still running; ``status`` says where it is.
+    Wait for it first (``wait(err.job_id)``)."""
+
+    @property
+    def resume_token(self) -> str | None:
+        """None: no wait was interrupted (and a token from a lone fetch would have no
+        deadline); ``wait(err.job_id)`` is the way on."""
+        return None
 
 
 class AuthError(Error):
@@ -151,6 +201,13 @@ class TransportError(Error):
     """The request did not complete: connection refused or reset, timeouts."""
 
     retryable = True
+
+
+def _rebuild(cls: type[Error], args: tuple[Any, ...]) -> Error:
+    # Keyword-only arguments (status_code, errors, ...) come back through the state dict.
+    err = Error.__new__(cls)
+    err.args = args
+    return err
 
 
 class InvalidToken(Error, ValueError):

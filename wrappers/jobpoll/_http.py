@@ -29,6 +29,7 @@ import httpx
 
 from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse, RateLimited
 from ._errors import TransportError as _TransportError
+from ._redact import redact as redact  # noqa: PLC0414  # re-exported: it moved to _redact
 
 STATUS_MAX_BODY = 1024 * 1024
 """The cap on a status body, decoded: 1 MiB. The vendors' status documents are a few hundred
@@ -311,14 +312,6 @@ def _http_date(value: str) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     return None if when.tzinfo is None else when.timestamp()
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 def excerpt(response: httpx.Response, secrets: Iterable[str] = ()) -> str:

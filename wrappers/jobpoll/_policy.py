@@ -63,7 +63,8 @@ class PollPolicy:
     request_timeout: float = attrs.field(default=30.0, validator=_positive)
     """Timeout of one status request; always clamped to the time left before the deadline."""
     min_poll_time: float = attrs.field(default=1.0, validator=_positive)
-    """The least time left worth starting one more poll with; below it the wait times out."""
+    """The most time kept back before a deadline for the last poll; the reserve follows how
+    long requests take (four times the slowest recent one, at least 0.05 s) up to this."""
     honor_retry_after: bool = True
 
     def __attrs_post_init__(self) -> None:

@@ -22,12 +22,12 @@ from typing import Any
 import attrs
 
 from ._errors import InvalidToken
-from ._status import JobStatus
+from ._status import JobStatus, PollStats
 
 PREFIX = "jobpoll1"
 VERSION = 1
 _DEFAULT_KEY = b"jobpoll resume token v1"
-_MAX_LEN = 4096
+_MAX_LEN = 8192  # room for the longest job id (512 characters, JSON-escaped) and more
 
 
 @attrs.frozen
@@ -69,14 +69,27 @@ def encode(state: ResumeState, *, key: bytes | None = None) -> str:
 
 def token_for(status: JobStatus, *, key: bytes | None = None, now: float | None = None) -> str:
     """The token that resumes the wait that produced ``status``."""
-    remaining = status.stats.remaining_s
+    return token_from(status.vendor, status.job_id, status.stats, key=key, now=now)
+
+
+def token_from(
+    vendor: str,
+    job_id: str,
+    stats: PollStats,
+    *,
+    key: bytes | None = None,
+    now: float | None = None,
+) -> str:
+    """The token that resumes a wait on ``vendor`` job ``job_id`` that had spent ``stats``
+    (whether or not it ever saw a good status)."""
+    remaining = stats.remaining_s
     wall = time.time() if now is None else now
     return encode(
         ResumeState(
-            vendor=status.vendor,
-            job_id=status.job_id,
-            attempts=status.stats.attempts,
-            next_delay=status.stats.next_delay_s,
+            vendor=vendor,
+            job_id=job_id,
+            attempts=stats.attempts,
+            next_delay=stats.next_delay_s,
             deadline_at=None if remaining is None else wall + remaining,
         ),
         key=key,
@@ -111,11 +124,13 @@ def decode(token: str, *, vendor: str | None = None, key: bytes | None = None) -
         payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
     except (binascii.Error, ValueError):
         raise _bad("the payload is not base64") from None
-    if not hmac.compare_digest(_sign(payload, key or _DEFAULT_KEY), parts[2]):
+    # compare_digest refuses a str that is not ASCII (TypeError): compare bytes instead.
+    check = parts[2].encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(_sign(payload, key or _DEFAULT_KEY).encode(), check):
         raise _bad("the check does not match: it was altered, or signed with another key")
     try:
         body = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a payload nested thousands deep
         raise _bad("the payload is not JSON") from None
     if not isinstance(body, dict) or body.get("v") != VERSION:
         raise _bad("unsupported token version")

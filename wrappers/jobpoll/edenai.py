@@ -53,7 +53,7 @@ from . import _config, _http
 from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
-from ._errors import APIError, Error, MalformedResponse, WaitTimeout
+from ._errors import APIError, Error, JobNotFinished, MalformedResponse
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -338,13 +338,13 @@ def result_request(job_id: str) -> Request:
 
 
 def finished(status: JobStatus, response: httpx.Response | None = None) -> Any:
-    """The output of a successful job; ``JobFailed`` for a failed one, and ``WaitTimeout``
+    """The output of a successful job; ``JobFailed`` for a failed one, and ``JobNotFinished``
     (with ``status``) for a job that is not finished."""
     if status.state is JobState.SUCCEEDED:
         return job_output(status)
     if status.done:
         raise terminal_error(status, response)
-    raise WaitTimeout(
+    raise JobNotFinished(
         f"{VENDOR} job {status.job_id} is not finished ({status.vendor_status}): "
         "wait for it first (wait or run)",
         vendor=VENDOR,
@@ -457,18 +457,21 @@ class EdenAI(SyncClient):
         policy: PollPolicy | None = None,
         on_update: OnUpdate | None = None,
     ) -> Any:
-        """Submit a job, wait for it, and return its ``output``."""
+        """Submit a job, wait for it, and return its ``output``; ``timeout`` bounds all of it
+        (the submit's retries included)."""
         check_wait(timeout, policy, on_update)
-        job_id = self.submit(
-            model,
-            input,
-            provider_params=provider_params,
-            show_original_response=show_original_response,
-            fallbacks=fallbacks,
-            webhook_receiver=webhook_receiver,
-            user_webhook_parameters=user_webhook_parameters,
-        )
-        return job_output(self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update))
+        with self._cycle(timeout, policy) as cycle:
+            job_id = self.submit(
+                model,
+                input,
+                provider_params=provider_params,
+                show_original_response=show_original_response,
+                fallbacks=fallbacks,
+                webhook_receiver=webhook_receiver,
+                user_webhook_parameters=user_webhook_parameters,
+            )
+            cycle.created(job_id, self._clock())
+            return job_output(self._wait_in(cycle, job_id, policy, on_update))
 
     def _finished(self, job_id: str) -> Callable[[httpx.Response], Any]:
         return lambda response: finished(self._source.interpret(job_id, response)[0], response)
@@ -565,19 +568,21 @@ class AsyncEdenAI(AsyncClient):
         policy: PollPolicy | None = None,
         on_update: OnUpdate | None = None,
     ) -> Any:
-        """Submit a job, wait for it, and return its ``output``."""
+        """Submit a job, wait for it, and return its ``output``; ``timeout`` bounds all of it
+        (the submit's retries included)."""
         check_wait(timeout, policy, on_update)
-        job_id = await self.submit(
-            model,
-            input,
-            provider_params=provider_params,
-            show_original_response=show_original_response,
-            fallbacks=fallbacks,
-            webhook_receiver=webhook_receiver,
-            user_webhook_parameters=user_webhook_parameters,
-        )
-        status = await self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update)
-        return job_output(status)
+        with self._cycle(timeout, policy) as cycle:
+            job_id = await self.submit(
+                model,
+                input,
+                provider_params=provider_params,
+                show_original_response=show_original_response,
+                fallbacks=fallbacks,
+                webhook_receiver=webhook_receiver,
+                user_webhook_parameters=user_webhook_parameters,
+            )
+            cycle.created(job_id, self._clock())
+            return job_output(await self._wait_in(cycle, job_id, policy, on_update))
 
     def _finished(self, job_id: str) -> Callable[[httpx.Response], Any]:
         return lambda response: finished(self._source.interpret(job_id, response)[0], response)

@@ -76,7 +76,7 @@ from . import _config, _drive, _http
 from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
-from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse, WaitTimeout
+from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -556,38 +556,15 @@ def _about(job_id: str) -> Iterator[None]:
         raise
 
 
-@contextlib.contextmanager
-def _submitting(done: Sequence[str], total: int) -> Iterator[None]:
-    """Say which chunks were already submitted when submitting the next one fails."""
-    try:
-        yield
-    except Error as err:
-        if done:
-            err.add_note(
-                f"jobpoll: {len(done)} of {total} chunks were submitted before this failed: "
-                + ", ".join(done)
-            )
-        raise
-
-
-def _holding(policy: PollPolicy, budget: float | None) -> PollPolicy:
+def _holding(policy: PollPolicy) -> PollPolicy:
     """``policy`` with a request timeout that lets an engine hold a result fetch until the job
-    ends (the reference adapter does): the call's deadline, not one poll's short timeout."""
-    hold = HOLD_LIMIT if budget is None else max(budget, policy.min_poll_time)
-    return attrs.evolve(policy, request_timeout=hold)
+    ends (the reference adapter does): up to an hour, clamped by the engine to the call's
+    deadline (the client's timeout, or the whole-cycle call's), not one poll's short timeout."""
+    return attrs.evolve(policy, request_timeout=HOLD_LIMIT)
 
 
 def _status_parser(source: _drive.Source, job_id: str) -> Callable[[httpx.Response], JobStatus]:
     return lambda response: source.interpret(job_id, response)[0]
-
-
-def _deadline_passed(job_id: str) -> WaitTimeout:
-    return WaitTimeout(
-        f"Phrase MT job {job_id} was not waited for: the translate_and_wait deadline had "
-        "passed; wait for it (and fetch its result) yourself",
-        vendor=VENDOR,
-        job_id=job_id,
-    )
 
 
 class PhraseMT(SyncClient):
@@ -680,11 +657,11 @@ class PhraseMT(SyncClient):
         An engine that holds the request until the job ends is waited for up to the client's
         ``timeout`` (one hour without one).
         """
-        return self._fetch(self.check_job_id(job_id), self._timeout)
+        return self._fetch(self.check_job_id(job_id))
 
-    def _fetch(self, jid: str, budget: float | None) -> TranslateResponse:
+    def _fetch(self, jid: str) -> TranslateResponse:
         with _about(jid):
-            policy = _holding(self._policy, budget)
+            policy = _holding(self._policy)
             refused = None
             try:
                 got = self._call(
@@ -716,7 +693,9 @@ class PhraseMT(SyncClient):
         """Translate any number of segments asynchronously; the translations in input order.
 
         Over 500 segments become several jobs (each segment's ``idx`` set to its position):
-        all are submitted, then waited for one after another within one ``timeout``.
+        all are submitted, then waited for one after another. ``timeout`` bounds all of it,
+        submits and result fetches included; an error names every job created
+        (``err.job_ids``).
         """
         body = translate_body(
             source_language,
@@ -728,21 +707,13 @@ class PhraseMT(SyncClient):
         )
         check_wait(timeout, policy, on_update)
         chunks = split(body)
-        job_ids: list[str] = []
-        for chunk in chunks:
-            with _submitting(job_ids, len(chunks)):
-                job_ids.append(self._submit(chunk))
-        limit = self._budget(timeout)
-        deadline = None if limit is None else self._clock() + limit
-        results = []
-        for job_id in job_ids:
-            left = None if deadline is None else deadline - self._clock()
-            if left is not None and left <= 0:
-                raise _deadline_passed(job_id)
-            self.wait(job_id, timeout=left, policy=policy, on_update=on_update)
-            left = None if deadline is None else deadline - self._clock()
-            results.append(self._fetch(job_id, left))
-        return join(chunks, job_ids, results)
+        with self._cycle(timeout, policy) as cycle:
+            job_ids = [cycle.created(self._submit(chunk), self._clock()) for chunk in chunks]
+            results = []
+            for job_id in job_ids:
+                self._wait_in(cycle, job_id, policy, on_update)
+                results.append(self._fetch(job_id))
+            return join(chunks, job_ids, results)
 
     def _submit(self, body: TranslateRequest) -> str:
         request = translate_async_request(body)
@@ -844,11 +815,11 @@ class AsyncPhraseMT(AsyncClient):
         An engine that holds the request until the job ends is waited for up to the client's
         ``timeout`` (one hour without one).
         """
-        return await self._fetch(self.check_job_id(job_id), self._timeout)
+        return await self._fetch(self.check_job_id(job_id))
 
-    async def _fetch(self, jid: str, budget: float | None) -> TranslateResponse:
+    async def _fetch(self, jid: str) -> TranslateResponse:
         with _about(jid):
-            policy = _holding(self._policy, budget)
+            policy = _holding(self._policy)
             refused = None
             try:
                 got = await self._call(
@@ -881,7 +852,8 @@ class AsyncPhraseMT(AsyncClient):
 
         Over 500 segments become several jobs (each segment's ``idx`` set to its position),
         submitted one by one and then waited for concurrently; the first failure cancels
-        the other waits and is raised.
+        the other waits and is raised, naming every job created (``err.job_ids``).
+        ``timeout`` bounds all of it, submits and result fetches included.
         """
         body = translate_body(
             source_language,
@@ -893,23 +865,21 @@ class AsyncPhraseMT(AsyncClient):
         )
         check_wait(timeout, policy, on_update)
         chunks = split(body)
-        job_ids: list[str] = []
-        for chunk in chunks:
-            with _submitting(job_ids, len(chunks)):
-                job_ids.append(await self._submit(chunk))
+        with self._cycle(timeout, policy) as cycle:
+            job_ids = [cycle.created(await self._submit(chunk), self._clock()) for chunk in chunks]
 
-        async def finish(job_id: str) -> TranslateResponse:
-            await self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update)
-            return await self._fetch(job_id, self._budget(timeout))
+            async def finish(job_id: str) -> TranslateResponse:
+                await self._wait_in(cycle, job_id, policy, on_update)
+                return await self._fetch(job_id)
 
-        tasks = [asyncio.ensure_future(finish(job_id)) for job_id in job_ids]
-        try:
-            results = await asyncio.gather(*tasks)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-        return join(chunks, job_ids, results)
+            tasks = [asyncio.ensure_future(finish(job_id)) for job_id in job_ids]
+            try:
+                results = await asyncio.gather(*tasks)
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+            return join(chunks, job_ids, results)
 
     async def _submit(self, body: TranslateRequest) -> str:
         request = translate_async_request(body)

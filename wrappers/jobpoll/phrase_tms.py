@@ -20,6 +20,7 @@ an object without ``errorCode``            finished     SUCCEEDED (``warnings``)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import json
 import logging
@@ -62,7 +63,7 @@ from jobpoll_generated.phrase_tms.types import Unset
 from . import _config, _http
 from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
 from ._config import DEFAULT_TIMEOUT, Secret
-from ._errors import Error, MalformedResponse, WaitTimeout
+from ._errors import Error, MalformedResponse
 from ._http import transport_error
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
@@ -397,8 +398,15 @@ def _ref(body: dict[str, Any]) -> AsyncRequestRef:
 def parse_submitted(
     response: httpx.Response, secrets: Sequence[str] = (), *, what: str = "Phrase TMS submit"
 ) -> AsyncRequestRef:
-    """The async request a submit call started."""
-    return _read(response, what, _ref, secrets)
+    """The async request a submit call started. When a 2xx body does not read as documented,
+    the error still carries the request's id if one is there: the job exists."""
+    try:
+        return _read(response, what, _ref, secrets)
+    except MalformedResponse as err:
+        if 200 <= response.status_code < 300:
+            with contextlib.suppress(ValueError, TypeError, KeyError, RecursionError):
+                err.job_id = check_job_id(response.json()["asyncRequest"]["id"])
+        raise
 
 
 def _submitted(project_uid: str) -> Callable[[httpx.Response, Sequence[str]], AsyncRequestRef]:
@@ -489,42 +497,14 @@ def parse_login(response: httpx.Response, secrets: Sequence[str] = ()) -> Secret
         raise
 
 
-def _capacity_delay(
-    policy: PollPolicy,
-    limits: Limits,
-    *,
-    attempt: int,
-    waited: float,
-    timeout: float | None,
-    random: Callable[[], float],
-) -> float:
-    """The sleep before asking about room again; WaitTimeout once the timeout is spent."""
-    delay = policy.next_delay(attempt, None, random)
-    if timeout is not None:
-        room = timeout - waited - policy.min_poll_time
-        if room <= 0:
-            raise WaitTimeout(
-                f"Phrase TMS still has {limits.count} of {limits.limit} async requests pending "
-                f"after {waited:g} s; nothing was submitted",
-                vendor=VENDOR,
-            )
-        delay = min(delay, room)
-    log.info(
-        "%s: %d of %s async requests pending, asking again in %.3g s",
-        VENDOR,
-        limits.count,
-        limits.limit,
-        delay,
-    )
-    return delay
-
-
-def _left(budget: float | None, spent: float, policy: PollPolicy) -> float | None:
-    """What is left of a whole-cycle call's budget for the wait, once the submit is done:
-    never less than one poll's worth, so a job that was created is looked at at least once."""
-    if budget is None:
+def _no_room(limits: Limits) -> str | None:
+    """Why a submit waiting for capacity must wait on (None: there is room)."""
+    if not limits.full:
         return None
-    return max(budget - spent, policy.min_poll_time)
+    return (
+        f"Phrase TMS has {limits.count} of {limits.limit} async requests pending; "
+        "nothing was submitted"
+    )
 
 
 # --- 4. Clients ----------------------------------------------------------------------------
@@ -715,7 +695,8 @@ class PhraseTMS(SyncClient):
             callback_url=callback_url,
             settings=settings,
         )
-        return self._submit(request, project_uid, wait_for_capacity, self._timeout)
+        with self._cycle(DEFAULT, None):
+            return self._submit(request, project_uid, wait_for_capacity)
 
     def pre_translate_and_wait(
         self,
@@ -731,9 +712,9 @@ class PhraseTMS(SyncClient):
         policy: PollPolicy | None = None,
         on_update: OnUpdate | None = None,
     ) -> JobStatus:
-        """:meth:`pre_translate`, then :meth:`wait` for it (``timeout`` bounds the wait)."""
+        """:meth:`pre_translate`, then :meth:`wait` for it; ``timeout`` bounds all of it (the
+        capacity wait and the submit's retries included)."""
         check_wait(timeout, policy, on_update)
-        budget, started = self._budget(timeout), self._clock()
         request = pre_translate_request(
             project_uid,
             job_uids,
@@ -742,9 +723,10 @@ class PhraseTMS(SyncClient):
             callback_url=callback_url,
             settings=settings,
         )
-        ref = self._submit(request, project_uid, wait_for_capacity, budget)
-        left = _left(budget, self._clock() - started, policy or self._policy)
-        return self.wait(ref.id, timeout=left, policy=policy, on_update=on_update)
+        with self._cycle(timeout, policy) as cycle:
+            ref = self._submit(request, project_uid, wait_for_capacity)
+            cycle.created(ref.id, self._clock())
+            return self._wait_in(cycle, ref.id, policy, on_update)
 
     def limits(self) -> Limits:
         """The organisation's pending async request limit and how many are pending now."""
@@ -767,30 +749,12 @@ class PhraseTMS(SyncClient):
                 return found
             number += 1
 
-    def _submit(
-        self, request: Request, project_uid: str, capacity: bool, budget: float | None
-    ) -> AsyncRequestRef:
-        if capacity:
-            self._await_capacity(budget)
-        parse = self._parse(_submitted(project_uid))
-        return self._call(request, parse, idempotent=False)
-
-    def _await_capacity(self, budget: float | None) -> None:
-        started = self._clock()
-        attempt = 0
-        while (limits := self.limits()).full:
-            attempt += 1
-            waited = self._clock() - started
-            self._sleep(
-                _capacity_delay(
-                    self._policy,
-                    limits,
-                    attempt=attempt,
-                    waited=waited,
-                    timeout=budget,
-                    random=self._random,
-                )
-            )
+    def _submit(self, request: Request, project_uid: str, capacity: bool) -> AsyncRequestRef:
+        if capacity:  # wait (within the call's deadline) while the organisation is full
+            parse = self._parse(parse_limits)
+            self._until(limits_request(), parse, _no_room, deadline=self._deadline(DEFAULT))
+        parse_ref = self._parse(_submitted(project_uid))
+        return self._call(request, parse_ref, idempotent=False)
 
     def _parse(
         self, parse: Callable[[httpx.Response, Sequence[str]], T]
@@ -857,7 +821,8 @@ class AsyncPhraseTMS(AsyncClient):
             callback_url=callback_url,
             settings=settings,
         )
-        return await self._submit(request, project_uid, wait_for_capacity, self._timeout)
+        with self._cycle(DEFAULT, None):
+            return await self._submit(request, project_uid, wait_for_capacity)
 
     async def pre_translate_and_wait(
         self,
@@ -873,9 +838,9 @@ class AsyncPhraseTMS(AsyncClient):
         policy: PollPolicy | None = None,
         on_update: OnUpdate | None = None,
     ) -> JobStatus:
-        """:meth:`pre_translate`, then :meth:`wait` for it (``timeout`` bounds the wait)."""
+        """:meth:`pre_translate`, then :meth:`wait` for it; ``timeout`` bounds all of it (the
+        capacity wait and the submit's retries included)."""
         check_wait(timeout, policy, on_update)
-        budget, started = self._budget(timeout), self._clock()
         request = pre_translate_request(
             project_uid,
             job_uids,
@@ -884,9 +849,10 @@ class AsyncPhraseTMS(AsyncClient):
             callback_url=callback_url,
             settings=settings,
         )
-        ref = await self._submit(request, project_uid, wait_for_capacity, budget)
-        left = _left(budget, self._clock() - started, policy or self._policy)
-        return await self.wait(ref.id, timeout=left, policy=policy, on_update=on_update)
+        with self._cycle(timeout, policy) as cycle:
+            ref = await self._submit(request, project_uid, wait_for_capacity)
+            cycle.created(ref.id, self._clock())
+            return await self._wait_in(cycle, ref.id, policy, on_update)
 
     async def limits(self) -> Limits:
         """The organisation's pending async request limit and how many are pending now."""
@@ -906,30 +872,12 @@ class AsyncPhraseTMS(AsyncClient):
                 return found
             number += 1
 
-    async def _submit(
-        self, request: Request, project_uid: str, capacity: bool, budget: float | None
-    ) -> AsyncRequestRef:
-        if capacity:
-            await self._await_capacity(budget)
-        parse = self._parse(_submitted(project_uid))
-        return await self._call(request, parse, idempotent=False)
-
-    async def _await_capacity(self, budget: float | None) -> None:
-        started = self._clock()
-        attempt = 0
-        while (limits := await self.limits()).full:
-            attempt += 1
-            waited = self._clock() - started
-            await self._sleep(
-                _capacity_delay(
-                    self._policy,
-                    limits,
-                    attempt=attempt,
-                    waited=waited,
-                    timeout=budget,
-                    random=self._random,
-                )
-            )
+    async def _submit(self, request: Request, project_uid: str, capacity: bool) -> AsyncRequestRef:
+        if capacity:  # wait (within the call's deadline) while the organisation is full
+            parse = self._parse(parse_limits)
+            await self._until(limits_request(), parse, _no_room, deadline=self._deadline(DEFAULT))
+        parse_ref = self._parse(_submitted(project_uid))
+        return await self._call(request, parse_ref, idempotent=False)
 
     def _parse(
         self, parse: Callable[[httpx.Response, Sequence[str]], T]

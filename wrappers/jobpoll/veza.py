@@ -52,7 +52,7 @@ from . import _config, _http
 from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
-from ._errors import Error, WaitTimeout
+from ._errors import Error, JobNotFinished
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -315,12 +315,12 @@ def result_request(task_id: str) -> Request:
 
 def finished(status: JobStatus, response: httpx.Response | None = None) -> Any:
     """The result of a SUCCEEDED task; ``JobFailed``/``JobCanceled`` for those states, and
-    ``WaitTimeout`` (with ``status``) for a task that is not finished."""
+    ``JobNotFinished`` (with ``status``) for a task that is not finished."""
     if status.state is JobState.SUCCEEDED:
         return task_result(status)
     if status.done:
         raise terminal_error(status, response)
-    raise WaitTimeout(
+    raise JobNotFinished(
         f"{VENDOR} job {status.job_id} is not finished ({status.vendor_status}): "
         "wait for it first (wait or run_query)",
         vendor=VENDOR,
@@ -407,10 +407,12 @@ class Veza(SyncClient):
         policy: PollPolicy | None = None,
         on_update: OnUpdate | None = None,
     ) -> Any:
-        """Create a query task, wait for it, and return its ``result``."""
+        """Create a query task, wait for it, and return its ``result``; ``timeout`` bounds all
+        of it (the create's retries included)."""
         check_wait(timeout, policy, on_update)
-        task_id = self.create_query_task(query_spec)
-        return task_result(self.wait(task_id, timeout=timeout, policy=policy, on_update=on_update))
+        with self._cycle(timeout, policy) as cycle:
+            task_id = cycle.created(self.create_query_task(query_spec), self._clock())
+            return task_result(self._wait_in(cycle, task_id, policy, on_update))
 
     def _finished(self, task_id: str) -> Callable[[httpx.Response], Any]:
         return lambda response: finished(self._source.interpret(task_id, response)[0], response)
@@ -479,11 +481,12 @@ class AsyncVeza(AsyncClient):
         policy: PollPolicy | None = None,
         on_update: OnUpdate | None = None,
     ) -> Any:
-        """Create a query task, wait for it, and return its ``result``."""
+        """Create a query task, wait for it, and return its ``result``; ``timeout`` bounds all
+        of it (the create's retries included)."""
         check_wait(timeout, policy, on_update)
-        task_id = await self.create_query_task(query_spec)
-        status = await self.wait(task_id, timeout=timeout, policy=policy, on_update=on_update)
-        return task_result(status)
+        with self._cycle(timeout, policy) as cycle:
+            task_id = cycle.created(await self.create_query_task(query_spec), self._clock())
+            return task_result(await self._wait_in(cycle, task_id, policy, on_update))
 
     def _finished(self, task_id: str) -> Callable[[httpx.Response], Any]:
         return lambda response: finished(self._source.interpret(task_id, response)[0], response)

@@ -14,7 +14,7 @@ import httpx
 from .. import _config, _http
 from .._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
 from .._config import DEFAULT_TIMEOUT, Secret
-from .._errors import Error, JobNotFound, MalformedResponse
+from .._errors import JobNotFound, MalformedResponse
 from .._policy import PollPolicy
 from .._status import JobState, JobStatus
 from .._transport import AsyncHttp, Request, SyncHttp
@@ -150,15 +150,10 @@ class _Operations:
 
 
 def _settings(api_key: str | None, base_url: str | None) -> tuple[Secret, str]:
-    key = _config.secret(api_key, ENV_KEY, name="api_key")
+    key = _config.secret(api_key, ENV_KEY, name="api_key", xml=True)
     if not _xml.xml_text_ok(key.reveal()) or any(c.isspace() for c in key.reveal()):
         raise ValueError("api_key contains whitespace or characters that cannot travel in XML")
     return key, _config.base_url(base_url, ENV_URL, DEFAULT_URL)
-
-
-def _with_job(err: Error, job_id: str) -> None:
-    err.vendor = err.vendor or VENDOR
-    err.job_id = err.job_id or job_id
 
 
 # --- 4. Clients -------------------------------------------------------------------------------
@@ -246,20 +241,18 @@ class AlphaSMS(SyncClient):
     ) -> tuple[JobStatus, list[MessageStatus]]:
         """Send, wait for the job, then read every message's status: ``(job, statuses)``.
 
-        ``timeout`` bounds the wait only. A FAILED job raises :class:`jobpoll.JobFailed`
-        (some messages may still have gone out: ``message_statuses`` with your ids tells);
-        every error raised after the send carries the job id.
+        ``timeout`` bounds all of it (the send's retries and the status read included). A
+        FAILED job raises :class:`jobpoll.JobFailed` (some messages may still have gone out:
+        ``message_statuses`` with your ids tells); every error raised after the send carries
+        the job id.
         """
         check_wait(timeout, policy, on_update)
         batch = _xml.check_messages(messages)
-        job_id = self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
-        try:
-            final = self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update)
-            statuses = self.message_statuses([m.id for m in batch])
-        except Error as err:
-            _with_job(err, job_id)
-            raise
-        return final, statuses
+        with self._cycle(timeout, policy) as cycle:
+            job_id = self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
+            cycle.created(job_id, self._clock())
+            final = self._wait_in(cycle, job_id, policy, on_update)
+            return final, self.message_statuses([m.id for m in batch])
 
 
 class AsyncAlphaSMS(AsyncClient):
@@ -334,11 +327,9 @@ class AsyncAlphaSMS(AsyncClient):
         """Send, wait for the job, then read every message's status (see AlphaSMS)."""
         check_wait(timeout, policy, on_update)
         batch = _xml.check_messages(messages)
-        job_id = await self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
-        try:
-            final = await self.wait(job_id, timeout=timeout, policy=policy, on_update=on_update)
-            statuses = await self.message_statuses([m.id for m in batch])
-        except Error as err:
-            _with_job(err, job_id)
-            raise
-        return final, statuses
+        with self._cycle(timeout, policy) as cycle:
+            send = self._ops.send(batch)
+            job_id = await self._call(send, self._ops.parse_send, idempotent=False)
+            cycle.created(job_id, self._clock())
+            final = await self._wait_in(cycle, job_id, policy, on_update)
+            return final, await self.message_statuses([m.id for m in batch])

@@ -59,8 +59,8 @@ def check_job_id(value: object, *, name: str = "job_id") -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise TypeError(f"{name} must be a string, got {type(value).__name__}")
     text = str(value)
-    if not text:
-        raise ValueError(f"{name} must not be empty")
+    if not text or text in (".", ".."):
+        raise ValueError(f"{name} must not be empty (nor '.' or '..')")
     if len(text) > MAX_JOB_ID:
         raise ValueError(f"{name} is longer than {MAX_JOB_ID} characters")
     if any(c.isspace() or not c.isprintable() for c in text) or not xml_text_ok(text):
