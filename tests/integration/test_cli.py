@@ -180,6 +180,27 @@ def test_failed_job_with_json_prints_the_record_and_the_error(veza_sim, env, cap
     one_error_line(err, veza_sim.api_key)
 
 
+def test_a_wait_that_only_saw_failures_reports_its_attempts_and_a_token(
+    veza_sim, env, capsys, fake_clock
+):
+    # #10 observation 10: every poll failed, yet --json said attempts 0 and had no token.
+    env(veza_sim)
+    task_id = veza_sim.add_job(duration=600)
+    veza_sim.fault(503, times=None, op="poll")
+
+    code, out, err = run(["wait", "veza", task_id, "--timeout", "4", "--json"], capsys)
+
+    assert code == 3, err
+    record = json.loads(out)
+    polls = [r for r in veza_sim.requests if r.method == "GET"]
+    assert record["error"] == "WaitTimeout" and record["state"] is None
+    assert record["attempts"] == len(polls) >= 2
+    assert 0 < record["elapsed_s"] <= 4
+    state = jobpoll.parse_token(record["resume_token"])
+    assert (state.job_id, state.attempts) == (task_id, len(polls))
+    one_error_line(err, veza_sim.api_key)
+
+
 def test_status_of_a_failed_job_exits_1(phrase_tms_sim, env, capsys):
     env(phrase_tms_sim)
     job_id = phrase_tms_sim.add_job(duration=0, outcome="failed")

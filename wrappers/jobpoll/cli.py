@@ -30,7 +30,7 @@ from ._errors import (
     JobNotFound,
     WaitTimeout,
 )
-from ._status import JobStatus
+from ._status import JobStatus, PollStats
 from ._version import __version__
 
 EXIT_OK = 0
@@ -202,18 +202,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _record(
-    status: JobStatus | None, vendor: str, job_id: str, token: str | None = None
+    status: JobStatus | None,
+    vendor: str,
+    job_id: str,
+    token: str | None = None,
+    stats: PollStats | None = None,
 ) -> dict[str, Any]:
     """The ``--json`` object. ``resume_token`` is there whenever the wait can be carried on
-    (``jobpoll resume TOKEN``), null otherwise."""
+    (``jobpoll resume TOKEN``), null otherwise. ``stats`` (an error's) counts the polls that
+    failed too, which the last good status does not."""
+    stats = stats or (status.stats if status else None)
     return {
         "vendor": vendor,
         "job_id": job_id,
         "state": status.state.value if status else None,
         "progress": status.progress if status else None,
         "detail": status.detail if status else None,
-        "attempts": status.stats.attempts if status else 0,
-        "elapsed_s": round(status.stats.elapsed_s, 3) if status else 0.0,
+        "attempts": stats.attempts if stats else 0,
+        "elapsed_s": round(stats.elapsed_s, 3) if stats else 0.0,
         "resume_token": token,
     }
 
@@ -226,7 +232,7 @@ def _fail(err: BaseException, args: argparse.Namespace) -> int:
     sys.stderr.write(f"jobpoll: {clean(text)}\n")
     if getattr(args, "json", False) and isinstance(err, Error) and hasattr(args, "vendor"):
         token = err.resume_token if not isinstance(err, InvalidToken) else None
-        record = _record(err.status, args.vendor, err.job_id or args.job_id, token)
+        record = _record(err.status, args.vendor, err.job_id or args.job_id, token, err.stats)
         record["error"] = type(err).__name__
         print(json.dumps(record))
     return code
