@@ -434,6 +434,10 @@ def _tries(  # the keywords are the call's whole description
 ) -> Generator[Poll | Sleep, Attempt | float, tuple[object, float]]:
     """The tries of one call; returns the value and the time it came back."""
     pace = pace or Pace(policy.min_poll_time)
+    # A write cut off midway may have created a job whose id never comes back, so a retried
+    # write is only sent with the whole min_poll_time left, never squeezed into the reserve
+    # that fast reads have earned.
+    plan = pace if idempotent else Pace(policy.min_poll_time)
     failures = 0
     if deadline is not None and deadline - now <= 0:
         raise WaitTimeout(f"the deadline had passed before {what} could be sent", vendor=vendor)
@@ -457,7 +461,7 @@ def _tries(  # the keywords are the call's whole description
         failures += 1
         delay = policy.next_delay(failures, err.retry_after, random)
         if deadline is not None:
-            room = pace.room(now, deadline)
+            room = plan.room(now, deadline)
             if room <= 0:
                 raise _out_of_time(err, what, failures, vendor)
             delay = min(delay, room)
@@ -472,7 +476,7 @@ def _tries(  # the keywords are the call's whole description
         woke = yield Sleep(delay)
         assert isinstance(woke, float | int), "a Sleep is answered with the time"
         now = float(woke)
-        if pace.too_late(now, deadline):
+        if plan.too_late(now, deadline):
             raise _out_of_time(err, what, failures, vendor)
 
 
