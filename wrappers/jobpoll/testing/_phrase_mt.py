@@ -61,9 +61,10 @@ import json
 import re
 from typing import Any, Literal
 
-from ._base import Endpoint, Reply, SimRequest, Simulator, reason
+from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
 from ._model import SimJob, SimOutcome
+from ._replies import Reply, reason
 
 MAX_SEGMENTS = 500
 FORGET_AFTER = 35 * 60.0

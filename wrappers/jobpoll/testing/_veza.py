@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from ._base import Endpoint, Reply, SimRequest, Simulator, reason
+from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
 from ._model import SimJob, SimOutcome
+from ._replies import Reply, reason
 
 _GRPC_CODES = {
     400: 3,  # INVALID_ARGUMENT
