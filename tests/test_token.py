@@ -9,8 +9,9 @@ import pytest
 
 import jobpoll
 from jobpoll._token import ResumeState, decode, encode
+from jobpoll.testing import FakeClock
 
-from ._toy import Clock, Script, Toy, ok
+from ._toy import Script, Toy, ok
 
 
 def test_round_trip():
@@ -87,17 +88,17 @@ def test_wait_times_out_then_resumes_in_another_client_with_the_remaining_budget
     policy = jobpoll.PollPolicy(
         initial_delay=2, multiplier=2, jitter=0, max_delay=8, max_attempts=3
     )
-    clock = Clock()
+    clock = FakeClock()
     with pytest.raises(jobpoll.WaitTimeout) as info:
         Toy(Script([ok("running")]), clock, policy=policy).wait("j7", timeout=100)
     token = info.value.resume_token
     assert token is not None
     state = decode(token)
     assert (state.job_id, state.attempts) == ("j7", 3)
-    assert state.deadline_at == pytest.approx(1000 + 100 - clock.t)
+    assert state.deadline_at == pytest.approx(1000 + 100 - clock.now())
 
     wall[0] += 10  # the other process starts ten seconds later
-    clock2 = Clock()
+    clock2 = FakeClock()
     script2 = Script([ok("running"), ok("done")])
     final = Toy(script2, clock2, policy=policy.replace(max_attempts=None)).resume(token)
     assert final.done and final.stats.attempts == 5  # carried on counting
@@ -111,5 +112,5 @@ def test_resume_with_an_expired_budget_times_out_without_polling(monkeypatch):
     token = encode(ResumeState("toy", "j1", 2, 1.0, 4000.0))
     script = Script([ok("done")])
     with pytest.raises(jobpoll.WaitTimeout):
-        Toy(script, Clock()).resume(token)
+        Toy(script, FakeClock()).resume(token)
     assert script.requests == []
