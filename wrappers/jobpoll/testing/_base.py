@@ -45,6 +45,12 @@ class SimRequest:
         """The body as JSON; ``ValueError`` if it is not."""
         return json.loads(self.body)
 
+    def authorization(self, *schemes: str) -> str | None:
+        """The credential of an ``Authorization: <scheme> <credential>`` header whose scheme is
+        one of ``schemes`` (any case), or None."""
+        scheme, _, value = self.headers.get("authorization", "").strip().partition(" ")
+        return value.strip() if scheme.lower() in schemes and value.strip() else None
+
 
 Handler = Callable[[SimRequest], Reply]
 

@@ -73,8 +73,7 @@ class EdenAISimulator(Simulator):
         ]
 
     def credential_from(self, req: SimRequest) -> str | None:
-        scheme, _, value = req.headers.get("authorization", "").strip().partition(" ")
-        return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+        return req.authorization("bearer")
 
     def error_reply(self, status: int, message: str | None = None) -> Reply:
         default = {

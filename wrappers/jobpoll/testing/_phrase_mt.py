@@ -193,8 +193,7 @@ class PhraseMTSimulator(Simulator):
         token = req.headers.get("x-api-token")
         if token:
             return token.strip()
-        scheme, _, value = req.headers.get("authorization", "").strip().partition(" ")
-        return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+        return req.authorization("bearer")
 
     def unauthorized_reply(self, req: SimRequest) -> Reply:
         if self.reference:  # the adapter's auth hook: throw IllegalStateException

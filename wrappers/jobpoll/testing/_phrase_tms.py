@@ -127,10 +127,7 @@ class PhraseTMSSimulator(Simulator):
         ]
 
     def credential_from(self, req: SimRequest) -> str | None:
-        scheme, _, value = req.headers.get("authorization", "").strip().partition(" ")
-        if scheme.lower() in ("apitoken", "bearer") and value.strip():
-            return value.strip()
-        return None
+        return req.authorization("apitoken", "bearer")
 
     def error_reply(self, status: int, message: str | None = None) -> Reply:
         code = _ERROR_CODES.get(status, "InternalError" if status >= 500 else "Error")
