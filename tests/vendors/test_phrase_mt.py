@@ -563,7 +563,7 @@ async def test_translate_and_wait_deadline_spans_all_jobs() -> None:
     with pytest.raises(jobpoll.WaitTimeout) as info:
         client.translate_and_wait("en", "de", ["x"] * 1001, timeout=30)
     assert info.value.job_id == "job-1"
-    assert clock.t <= 30
+    assert clock.now() <= 30
 
 
 # --- sync and async alike --------------------------------------------------------------------
