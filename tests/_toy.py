@@ -1,8 +1,8 @@
-"""A toy vendor for engine tests: the smallest Source, a scripted server and a fake clock."""
+"""A toy vendor for engine tests: the smallest Source and a scripted server (the clock is
+``jobpoll.testing.FakeClock``)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -15,6 +15,10 @@ from jobpoll._client import AsyncClient, SyncClient
 from jobpoll._http import check, malformed, parse_json, retry_after
 from jobpoll._policy import PollPolicy
 from jobpoll._transport import AsyncHttp, Request, SyncHttp
+from jobpoll.testing import FakeClock
+
+Clock = FakeClock
+"""The name tests/vendors/ import (being moved to one sync/async harness): the same class."""
 
 STATES = {
     "queued": JobState.QUEUED,
@@ -23,26 +27,6 @@ STATES = {
     "failed": JobState.FAILED,
     "canceled": JobState.CANCELED,
 }
-
-
-class Clock:
-    """Monotonic time that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.sleeps: list[float] = []
-
-    def now(self) -> float:
-        return self.t
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.t += seconds
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-        await asyncio.sleep(0)
 
 
 class ToySource:
@@ -104,7 +88,9 @@ FAST = PollPolicy(initial_delay=1.0, multiplier=2.0, max_delay=8.0, min_delay=0.
 class Toy(SyncClient):
     vendor = "toy"
 
-    def __init__(self, script: Script, clock: Clock, policy: PollPolicy = FAST, **kw: Any) -> None:
+    def __init__(
+        self, script: Script, clock: FakeClock, policy: PollPolicy = FAST, **kw: Any
+    ) -> None:
         super().__init__(
             http=SyncHttp(
                 vendor="toy",
@@ -125,7 +111,9 @@ class Toy(SyncClient):
 class AsyncToy(AsyncClient):
     vendor = "toy"
 
-    def __init__(self, script: Script, clock: Clock, policy: PollPolicy = FAST, **kw: Any) -> None:
+    def __init__(
+        self, script: Script, clock: FakeClock, policy: PollPolicy = FAST, **kw: Any
+    ) -> None:
         super().__init__(
             http=AsyncHttp(
                 vendor="toy",

@@ -24,8 +24,9 @@ from jobpoll._core import (
     until_machine,
     wait_machine,
 )
+from jobpoll.testing import FakeClock
 
-from ._toy import AsyncToy, Clock, Script, Toy, ok
+from ._toy import AsyncToy, Script, Toy, ok
 
 
 def status(state: JobState, progress: float | None = None) -> JobStatus:
@@ -187,12 +188,12 @@ def test_sync_and_async_drivers_take_the_same_decisions(script, rand, timeout):
         kind = type(result).__name__
         return kind, clock.sleeps, len(scr.requests), getattr(result, "stats", None)
 
-    c1, s1 = Clock(), Script([_reply(k) for k in script])
+    c1, s1 = FakeClock(), Script([_reply(k) for k in script])
     try:
         r1 = Toy(s1, c1, policy=policy, random=lambda: rand).wait("j", timeout=timeout)
     except jobpoll.Error as e:
         r1 = e
-    c2, s2 = Clock(), Script([_reply(k) for k in script])
+    c2, s2 = FakeClock(), Script([_reply(k) for k in script])
 
     async def go():
         async with AsyncToy(s2, c2, policy=policy, random=lambda: rand) as c:
@@ -207,7 +208,7 @@ def test_sync_and_async_drivers_take_the_same_decisions(script, rand, timeout):
 
 def test_on_update_sees_each_change():
     seen = []
-    Toy(Script([ok("queued"), ok("running", progress=0.5), ok("done")]), Clock()).wait(
+    Toy(Script([ok("queued"), ok("running", progress=0.5), ok("done")]), FakeClock()).wait(
         "j", on_update=lambda s: seen.append(s.state)
     )
     assert seen == [JobState.QUEUED, JobState.RUNNING, JobState.SUCCEEDED]

@@ -10,8 +10,9 @@ import pytest
 
 import jobpoll
 from jobpoll import JobState, PollPolicy
+from jobpoll.testing import FakeClock
 
-from ._toy import AsyncToy, Clock, Script, Toy, ok
+from ._toy import AsyncToy, Script, Toy, ok
 
 
 def run_both(replies, **kw):
@@ -20,7 +21,7 @@ def run_both(replies, **kw):
 
     outs = []
     for flavour in ("sync", "async"):
-        clock = Clock()
+        clock = FakeClock()
         script = Script(list(replies))
         try:
             if flavour == "sync":
@@ -182,7 +183,7 @@ def test_deadline_is_never_crossed_and_wait_timeout_carries_last_status():
         [ok("running", progress=0.1)], client={"policy": policy}, wait={"timeout": 10}
     ):
         assert isinstance(err, jobpoll.WaitTimeout)
-        assert clock.t <= 10
+        assert clock.now() <= 10
         # polls at 0, 4, 8 and a last one at 9.95: requests take no time on this clock, so
         # the reserve kept before the deadline is its floor (0.05 s), not min_poll_time
         assert clock.sleeps == [4.0, 4.0, 1.95]
@@ -199,7 +200,7 @@ def test_request_timeout_is_clamped_to_time_left():
         return httpx.Response(200, json={"state": "running"})
 
     policy = PollPolicy(initial_delay=3, multiplier=1, jitter=0, request_timeout=5, min_poll_time=1)
-    clock = Clock()
+    clock = FakeClock()
     with pytest.raises(jobpoll.WaitTimeout):
         Toy(Script([handler]), clock, policy=policy).wait("j", timeout=7)
     assert seen[0] == 5
@@ -217,21 +218,21 @@ def test_max_attempts_bound():
 
 def test_timeout_none_means_no_deadline_only_when_asked():
     policy = PollPolicy(initial_delay=100, multiplier=1, jitter=0, max_delay=100)
-    clock = Clock()
+    clock = FakeClock()
     script = Script([ok("running")] * 30 + [ok("done")])
     status = Toy(script, clock, policy=policy).wait("j", timeout=None)
-    assert status.done and clock.t == 3000
-    clock2 = Clock()
+    assert status.done and clock.now() == 3000
+    clock2 = FakeClock()
     with pytest.raises(jobpoll.WaitTimeout):
         Toy(
             Script([ok("running")]), clock2, policy=policy, timeout=jobpoll._config.DEFAULT_TIMEOUT
         ).wait("j")
-    assert clock2.t <= 900
+    assert clock2.now() <= 900
 
 
 def test_unknown_status_is_not_terminal_and_warned_once(caplog):
     caplog.set_level(logging.DEBUG, logger="jobpoll")
-    clock = Clock()
+    clock = FakeClock()
     statuses = []
     final = Toy(
         Script([ok("paused"), ok("paused"), ok("paused", progress=0.5), ok("done")]), clock
@@ -245,7 +246,7 @@ def test_unknown_status_is_not_terminal_and_warned_once(caplog):
 
 
 def test_watch_yields_on_change_only():
-    clock = Clock()
+    clock = FakeClock()
     script = Script(
         [
             ok("queued"),
@@ -266,7 +267,7 @@ def test_watch_yields_on_change_only():
 
 
 async def test_async_watch_yields_on_change_only():
-    clock = Clock()
+    clock = FakeClock()
     script = Script(
         [ok("queued"), ok("running", progress=0.5), ok("running", progress=0.5), ok("done")]
     )
@@ -276,7 +277,7 @@ async def test_async_watch_yields_on_change_only():
 
 
 def test_status_is_one_poll_with_typed_errors():
-    clock = Clock()
+    clock = FakeClock()
     client = Toy(Script([ok("running", progress=0.25), httpx.Response(404)]), clock)
     assert client.status("j").progress == 0.25
     with pytest.raises(jobpoll.JobNotFound) as info:
@@ -285,7 +286,7 @@ def test_status_is_one_poll_with_typed_errors():
 
 
 def test_client_used_after_close_raises_client_closed():
-    client = Toy(Script([ok("done")]), Clock())
+    client = Toy(Script([ok("done")]), FakeClock())
     client.close()
     with pytest.raises(jobpoll.ClientClosed):
         client.wait("j")
@@ -299,14 +300,14 @@ def test_ids_that_cannot_be_real_are_refused_before_any_request(bad):
     # and all); control characters cannot be anyone's id.
     script = Script([ok("done")])
     with pytest.raises((ValueError, TypeError), match="job_id"):
-        Toy(script, Clock()).wait(bad)
+        Toy(script, FakeClock()).wait(bad)
     assert script.requests == []
 
 
 @pytest.mark.parametrize("good", ["a/b", "queue/17", "x?y", "a b", "QmFzZTY0/+==", "%41", "..."])
 def test_any_id_that_can_be_path_quoted_is_polled_under_its_own_path(good):
     script = Script([ok("done")])
-    Toy(script, Clock()).wait(good)
+    Toy(script, FakeClock()).wait(good)
     (request,) = script.requests
     assert request.url.raw_path == b"/jobs/" + quote(good, safe="").encode()
 
@@ -314,7 +315,7 @@ def test_any_id_that_can_be_path_quoted_is_polled_under_its_own_path(good):
 @pytest.mark.parametrize("bad", [-1, 0, float("nan"), float("inf")])
 def test_bad_timeouts_are_refused(bad):
     with pytest.raises(ValueError, match="timeout"):
-        Toy(Script([ok("done")]), Clock()).wait("j", timeout=bad)
+        Toy(Script([ok("done")]), FakeClock()).wait("j", timeout=bad)
 
 
 def test_secret_never_in_error_messages():
@@ -325,7 +326,7 @@ def test_secret_never_in_error_messages():
 
 
 def test_keyboard_interrupt_stops_a_sync_wait_and_names_the_job():
-    clock = Clock()
+    clock = FakeClock()
 
     def interrupt(_seconds):
         raise KeyboardInterrupt
@@ -362,13 +363,13 @@ def test_a_one_shot_parser_slip_is_a_malformed_response_not_a_crash():
 
     policy = PollPolicy(jitter=0, max_retries=1)
     request = {"method": "GET", "url": "/submit"}
-    sync = Toy(Script([ok("done")]), Clock(), policy=policy)
+    sync = Toy(Script([ok("done")]), FakeClock(), policy=policy)
     with pytest.raises(jobpoll.MalformedResponse) as info:
         sync._call(request, parse, idempotent=True)
     assert info.value.vendor == "toy" and "KeyError" in str(info.value)
 
     async def go():
-        async with AsyncToy(Script([ok("done")]), Clock(), policy=policy) as c:
+        async with AsyncToy(Script([ok("done")]), FakeClock(), policy=policy) as c:
             return await c._call(request, parse, idempotent=True)
 
     with pytest.raises(jobpoll.MalformedResponse):

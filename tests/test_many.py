@@ -12,8 +12,9 @@ import pytest
 
 import jobpoll
 from jobpoll import JobState, PollPolicy, _many
+from jobpoll.testing import FakeClock
 
-from ._toy import AsyncToy, Clock, Script
+from ._toy import AsyncToy, Script
 
 
 class Jobs:
@@ -41,7 +42,7 @@ class Jobs:
         return httpx.Response(200, json={"state": "done" if n >= target else "running"})
 
 
-def client(jobs: Jobs, clock: Clock) -> AsyncToy:
+def client(jobs: Jobs, clock: FakeClock) -> AsyncToy:
     script = Script([lambda r: r])  # replaced below
     toy = AsyncToy(script, clock, policy=PollPolicy(initial_delay=1, multiplier=1, jitter=0))
     toy._http.client = httpx.AsyncClient(transport=httpx.MockTransport(jobs.handler))
@@ -49,7 +50,7 @@ def client(jobs: Jobs, clock: Clock) -> AsyncToy:
 
 
 async def test_wait_all_reports_each_job_and_keeps_order():
-    jobs, clock = Jobs(), Clock()
+    jobs, clock = Jobs(), FakeClock()
     c = client(jobs, clock)
     ids = ["j-3", "bad-1", "j-1", "gone-1", "j-2"]
     outcomes = await jobpoll.wait_all([(c, i) for i in ids], clock=clock.now, sleep=clock.asleep)
@@ -62,25 +63,25 @@ async def test_wait_all_reports_each_job_and_keeps_order():
 
 
 async def test_as_completed_yields_in_completion_order():
-    jobs, clock = Jobs(), Clock()
+    jobs, clock = Jobs(), FakeClock()
     c = client(jobs, clock)
     order = [o.job_id async for o in jobpoll.as_completed([(c, "j-3"), (c, "j-1"), (c, "j-2")])]
     assert order == ["j-1", "j-2", "j-3"]
 
 
 async def test_concurrency_cap_limits_requests_in_flight():
-    jobs, clock = Jobs(), Clock()
+    jobs, clock = Jobs(), FakeClock()
     c = client(jobs, clock)
     await jobpoll.wait_all([(c, f"j-{i % 3 + 1}") for i in range(40)], concurrency=4)
     assert jobs.peak <= 4
     jobs2 = Jobs()
-    c2 = client(jobs2, Clock())
+    c2 = client(jobs2, FakeClock())
     await jobpoll.wait_all([(c2, f"j-{i % 3 + 1}") for i in range(40)], concurrency=40)
     assert jobs2.peak > 4  # without the cap they do overlap, so the cap is what held them
 
 
 async def test_rate_limit_spaces_requests_per_vendor():
-    jobs, clock = Jobs(), Clock()
+    jobs, clock = Jobs(), FakeClock()
     c = client(jobs, clock)
     starts: list[float] = []
     inner = jobs.handler
@@ -112,7 +113,7 @@ async def test_rate_limit_spaces_requests_per_vendor():
 
 
 async def test_fail_fast_raises_first_failure_and_cancels_the_rest():
-    jobs, clock = Jobs(), Clock()
+    jobs, clock = Jobs(), FakeClock()
     c = client(jobs, clock)
     with pytest.raises(jobpoll.JobFailed):
         await jobpoll.wait_all([(c, "j-50"), (c, "bad-1"), (c, "j-60")], fail_fast=True)
@@ -121,7 +122,7 @@ async def test_fail_fast_raises_first_failure_and_cancels_the_rest():
 
 
 async def test_cancelling_the_waiting_task_leaks_no_task_and_no_thread():
-    jobs, clock = Jobs(), Clock()
+    jobs, clock = Jobs(), FakeClock()
     c = client(jobs, clock)
     threads = threading.active_count()
     task = asyncio.ensure_future(jobpoll.wait_all([(c, f"j-{10**6}") for _ in range(20)]))
@@ -135,7 +136,7 @@ async def test_cancelling_the_waiting_task_leaks_no_task_and_no_thread():
 
 
 async def test_cancelling_a_single_wait_is_prompt_and_names_the_job():
-    clock = Clock()
+    clock = FakeClock()
     gate, arrived = asyncio.Event(), asyncio.Event()
 
     async def never(request):
@@ -163,21 +164,21 @@ async def test_cancelling_a_single_wait_is_prompt_and_names_the_job():
     ],
 )
 async def test_bad_limits_are_refused(kw, word):
-    c = client(Jobs(), Clock())
+    c = client(Jobs(), FakeClock())
     with pytest.raises(ValueError, match=word):
         await jobpoll.wait_all([(c, "j")], **kw)
 
 
 async def test_bad_job_id_is_refused_before_anything_starts():
     jobs = Jobs()
-    c = client(jobs, Clock())
+    c = client(jobs, FakeClock())
     with pytest.raises(ValueError, match="job_id"):
         await jobpoll.wait_all([(c, "j-1"), (c, "")])
     assert jobs.polls == {}
 
 
 async def test_one_job_raising_something_unexpected_does_not_cost_the_others_their_outcomes():
-    jobs, clock = Jobs(), Clock()
+    jobs, clock = Jobs(), FakeClock()
     c = client(jobs, clock)
 
     def on_status(status):  # a user's code, or a bug, raising inside one job's wait

@@ -10,8 +10,9 @@ import pytest
 
 import jobpoll
 from jobpoll._token import ResumeState, decode, encode
+from jobpoll.testing import FakeClock
 
-from ._toy import Clock, Script, Toy, ok
+from ._toy import Script, Toy, ok
 
 
 def test_round_trip():
@@ -88,17 +89,17 @@ def test_wait_times_out_then_resumes_in_another_client_with_the_remaining_budget
     policy = jobpoll.PollPolicy(
         initial_delay=2, multiplier=2, jitter=0, max_delay=8, max_attempts=3
     )
-    clock = Clock()
+    clock = FakeClock()
     with pytest.raises(jobpoll.WaitTimeout) as info:
         Toy(Script([ok("running")]), clock, policy=policy).wait("j7", timeout=100)
     token = info.value.resume_token
     assert token is not None
     state = decode(token)
     assert (state.job_id, state.attempts) == ("j7", 3)
-    assert state.deadline_at == pytest.approx(1000 + 100 - clock.t)
+    assert state.deadline_at == pytest.approx(1000 + 100 - clock.now())
 
     wall[0] += 10  # the other process starts ten seconds later
-    clock2 = Clock()
+    clock2 = FakeClock()
     script2 = Script([ok("running"), ok("done")])
     final = Toy(script2, clock2, policy=policy.replace(max_attempts=None)).resume(token)
     assert final.done and final.stats.attempts == 5  # carried on counting
@@ -112,7 +113,7 @@ def test_resume_with_an_expired_budget_times_out_without_polling(monkeypatch):
     token = encode(ResumeState("toy", "j1", 2, 1.0, 4000.0))
     script = Script([ok("done")])
     with pytest.raises(jobpoll.WaitTimeout):
-        Toy(script, Clock()).resume(token)
+        Toy(script, FakeClock()).resume(token)
     assert script.requests == []
 
 
@@ -152,13 +153,13 @@ def test_a_token_from_before_this_change_still_resumes(monkeypatch):
         "LjUsInYiOjEsInZlbmRvciI6InRveSJ9.aef2ac97584bc60fde11c29ba4a48667"
     )
     assert decode(old) == ResumeState("toy", "j1", 3, 2.5, 4102444800.0)
-    final = Toy(Script([ok("done")]), Clock()).resume(old)
+    final = Toy(Script([ok("done")]), FakeClock()).resume(old)
     assert final.done and final.stats.attempts == 4
 
 
 def test_a_wait_that_saw_only_failures_still_yields_a_token_and_counts_its_polls():
     policy = jobpoll.PollPolicy(initial_delay=1, multiplier=1, jitter=0, max_retries=100)
-    clock = Clock()
+    clock = FakeClock()
     script = Script([httpx.Response(503)])
     with pytest.raises(jobpoll.WaitTimeout) as info:
         Toy(script, clock, policy=policy).wait("j9", timeout=10)
@@ -174,7 +175,7 @@ def test_a_wait_that_saw_only_failures_still_yields_a_token_and_counts_its_polls
 
 
 def test_a_failed_wait_error_carries_its_attempts():
-    clock = Clock()
+    clock = FakeClock()
     script = Script([ok("running"), httpx.Response(503), httpx.Response(401)])
     with pytest.raises(jobpoll.AuthError) as info:
         Toy(script, clock).wait("j", timeout=100)
@@ -182,7 +183,7 @@ def test_a_failed_wait_error_carries_its_attempts():
 
 
 def test_tokens_are_finite_unless_the_user_asked_for_no_deadline():
-    client = Toy(Script([ok("running")]), Clock(), timeout=60)
+    client = Toy(Script([ok("running")]), FakeClock(), timeout=60)
     assert decode(client.status("j").resume_token()).deadline_at is not None
     with pytest.raises(jobpoll.WaitTimeout) as info:
         client.wait("j", timeout=5)
@@ -197,7 +198,7 @@ def test_wait_timeout_pickles_without_its_response_and_keeps_its_token():
     import pickle
 
     with pytest.raises(jobpoll.WaitTimeout) as info:
-        Toy(Script([ok("running")]), Clock()).wait("j", timeout=5)
+        Toy(Script([ok("running")]), FakeClock()).wait("j", timeout=5)
     err = info.value
     assert err.response is not None
     back = pickle.loads(pickle.dumps(err))

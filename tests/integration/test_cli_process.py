@@ -1,4 +1,5 @@
-"""The ``jobpoll`` command as real processes: ``python -m jobpoll simulate / wait / status / demo``.
+"""The ``jobpoll`` command as real processes: ``python -m jobpoll simulate / wait / status``
+(``jobpoll demo`` runs in-process on a FakeClock: test_demo.py).
 
 These run on the real clock, so their jobs are short; the one timed-out wait is bounded by
 ``--timeout 0.5``.
@@ -246,27 +247,3 @@ def test_wait_where_nothing_listens_exits_7_fast_with_one_stderr_line():
     assert code == 7, f"exit {code}: {err}"
     assert time.monotonic() - started < 6
     assert "Connect" in one_error_line(err, "veza-unreachable-key")
-
-
-@pytest.mark.slow
-def test_demo_runs_every_vendor_and_exits_0():
-    started = time.monotonic()
-    code, out, err = jobpoll_cli("demo", env=clean_env(), timeout=60)
-    took = time.monotonic() - started
-
-    assert code == 0, err[-2000:]
-    assert took < 30
-    table = out[out.index("vendor ") :]
-    assert re.search(r"vendor\s+job\s+what\s+final\s+polls\s+retries\s+elapsed", table)
-    for vendor in _vendors.NAMES:
-        assert re.search(rf"^{vendor}\s", table, re.MULTILINE), f"{vendor} not in the table"
-    summary = re.search(r"^6 tasks ran (\d+) jobs: (\d+) succeeded, 1 failed on purpose", out, re.M)
-    assert summary, out[-500:]
-    rows = re.findall(
-        rf"^(?:{'|'.join(_vendors.NAMES)})\s.*\s(succeeded|failed)\s+\d+\s", table, re.M
-    )
-    assert len(rows) == int(summary[1]) and rows.count("succeeded") == int(summary[2])
-    lines = [line for line in out.splitlines() if line.strip()]
-    assert len(lines) == len(set(lines)), "a line printed twice"
-    assert "phrase-mt: 1200 segments back in order" in out
-    assert "Traceback" not in err

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import email.utils
+import inspect
 import json
 
 import httpx
@@ -10,6 +12,8 @@ import pytest
 import xmltodict
 
 from jobpoll.testing import (
+    FAULT_KINDS,
+    SIMULATORS,
     AlphaSMSSimulator,
     EdenAISimulator,
     FakeClock,
@@ -18,6 +22,11 @@ from jobpoll.testing import (
     PhraseTMSSimulator,
     Simulator,
     VezaSimulator,
+    _base,
+    _credentials,
+    _faults,
+    _jobs,
+    _replies,
 )
 
 from .conftest import spec
@@ -337,10 +346,27 @@ def test_fault_parse() -> None:
     assert Fault.parse("status_value:PAUSED").value == "PAUSED"
     assert Fault.parse("missing_field:a.b").field == "a.b"
     assert Fault.parse("null_field:a").kind == "null_field"
-    for bad in ("nope", "http:x", "slow", "status_value"):
+    for bad in ("nope", "http:x", "slow", "status_value", "raw:x", "extra_fields:a"):
         with pytest.raises(ValueError, match="bad fault spec"):
             Fault.parse(bad)
     with pytest.raises(ValueError, match="unknown fault kind"):
         Fault(kind="nope")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="times"):
         Fault(kind="drop", times=0)
+
+
+def test_a_kind_is_declared_once_and_the_base_names_no_kind_or_vendor() -> None:
+    """Every kind is one registered Kind (its parse form, arm-time check and behaviour); the
+    simulator base and its parts compare no ``fault.kind`` and name no vendor."""
+    assert set(_faults.KINDS) == set(FAULT_KINDS)
+    assert all(kind.name == name for name, kind in _faults.KINDS.items())
+    for module in (_base, _credentials, _jobs, _replies):
+        tree = ast.parse(inspect.getsource(module))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare):
+                operands = [node.left, *node.comparators]
+                assert not any(
+                    isinstance(o, ast.Attribute) and o.attr == "kind" for o in operands
+                ), f"{module.__name__}:{node.lineno} dispatches on a fault kind"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert node.value not in SIMULATORS, f"{module.__name__} names {node.value}"

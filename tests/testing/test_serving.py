@@ -319,7 +319,7 @@ def test_serve_forever_describes_and_stops(http: httpx.Client) -> None:
 
 
 async def test_drop_without_a_server_raises_in_the_app() -> None:
-    from jobpoll.testing._base import SimulatedDisconnect
+    from jobpoll.testing._replies import SimulatedDisconnect
 
     sim = VezaSimulator()
     sim.fault("drop")

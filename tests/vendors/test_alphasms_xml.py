@@ -128,7 +128,8 @@ def test_check_messages_names_the_bad_field(change: dict[str, object], named: st
 
 
 def test_check_messages_limits_are_inclusive() -> None:
-    _xml.check_messages([{**GOOD, "recipient": "1" * 21, "sender": "S" * 11, "type": 3}])
+    at_limits = {**GOOD, "recipient": "1" * 21, "sender": "S" * 11, "type": 3}
+    assert _xml.check_messages([at_limits]) == (Message(1, "1" * 21, "hi", "S" * 11, 3),)
 
 
 def test_check_messages_missing_field_and_containers() -> None:

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,6 +20,9 @@ from ._cli._text import clean, middle, progress_bar, shorten
 from ._errors import Error
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
+
+if TYPE_CHECKING:
+    from .testing import FakeClock
 
 BRISK = PollPolicy(initial_delay=0.3, multiplier=1.3, max_delay=2.0, min_delay=0.2, jitter=0.2)
 
@@ -149,7 +152,7 @@ def _percent(progress: float | None) -> str:
     return "" if progress is None else f"{progress:4.0%}"
 
 
-async def _demo(out: IO[str], live: bool, width: int | None) -> int:
+async def _demo(out: IO[str], live: bool, width: int | None, clock: FakeClock | None) -> int:
     from . import (
         AsyncAlphaSMS,
         AsyncEdenAI,
@@ -161,7 +164,7 @@ async def _demo(out: IO[str], live: bool, width: int | None) -> int:
     from .testing import Fault, aserve_all
 
     board = _Board(out, live, width)
-    async with aserve_all() as sims:
+    async with aserve_all(clock=clock) as sims:
         tms, mt, veza, eden, sms = (
             sims[v] for v in ("phrase-tms", "phrase-mt", "veza", "edenai", "alphasms")
         )
@@ -174,7 +177,8 @@ async def _demo(out: IO[str], live: bool, width: int | None) -> int:
         sms.default_duration = 8.0
 
         def common(sim: Any) -> dict[str, Any]:
-            return {"base_url": sim.url, "policy": BRISK, "timeout": 60.0}
+            timing = {"clock": clock.now, "sleep": clock.asleep} if clock is not None else {}
+            return {"base_url": sim.url, "policy": BRISK, "timeout": 60.0, **timing}
 
         async with (
             AsyncPhraseTMS(token=tms.credential, **common(tms)) as c_tms,
@@ -279,8 +283,10 @@ async def _demo(out: IO[str], live: bool, width: int | None) -> int:
     return 0 if planned else 1
 
 
-def run_demo(out: IO[str] | None = None) -> int:
-    """Run the demo; returns 0 when everything went as planned (one job fails on purpose)."""
+def run_demo(out: IO[str] | None = None, *, clock: FakeClock | None = None) -> int:
+    """Run the demo; returns 0 when everything went as planned (one job fails on purpose).
+    ``clock``: a FakeClock shared by the simulators and the clients (tests), instead of the
+    real one."""
     stream = out or sys.stdout
     width: int | None = None
     try:
@@ -289,4 +295,4 @@ def run_demo(out: IO[str] | None = None) -> int:
     except (AttributeError, OSError, ValueError):
         width = None
     live = width is not None and os.environ.get("TERM", "") not in ("", "dumb")
-    return asyncio.run(_demo(stream, live=live, width=width))
+    return asyncio.run(_demo(stream, live=live, width=width, clock=clock))

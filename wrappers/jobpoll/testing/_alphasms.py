@@ -39,10 +39,10 @@ from xml.parsers.expat import ExpatError
 import attrs
 import xmltodict
 
-from ._base import HTML, Endpoint, Reply, SimRequest, Simulator, html_page
+from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
-from ._faults import Fault
 from ._model import SimJob, SimOutcome
+from ._replies import HTML, Reply, html_page
 
 KEEP_RESULTS = 12 * 3600.0
 """Job results are kept 12 hours; an older job reads NOTFOUND."""
@@ -167,18 +167,6 @@ class AlphaSMSSimulator(Simulator):
 
     def rate_limit_reply(self, retry_after: str | None) -> Reply:
         return self.error_code_reply(ERR_THROTTLE)
-
-    def fault_reply(self, fault: Fault) -> Reply:
-        if fault.kind == "alphasms_error" and fault.code is not None:
-            return self.error_code_reply(fault.code)
-        return super().fault_reply(fault)
-
-    def _check_fault(self, fault: Fault) -> None:
-        if fault.kind == "alphasms_error":
-            if fault.code is None:
-                raise ValueError("alphasms_error needs a code")
-            return
-        super()._check_fault(fault)
 
     def encode(self, doc: Any) -> bytes:
         text = xmltodict.unparse(doc, encoding="utf-8", pretty=True, indent="  ")

@@ -12,9 +12,10 @@ import re
 import uuid
 from typing import Any
 
-from ._base import Endpoint, Reply, SimRequest, Simulator, iso_utc, reason
+from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
 from ._model import SimJob, SimOutcome
+from ._replies import Reply, iso_utc, reason
 
 MAX_FALLBACKS = 3
 DEFAULT_COST = "0.0144"
@@ -72,8 +73,7 @@ class EdenAISimulator(Simulator):
         ]
 
     def credential_from(self, req: SimRequest) -> str | None:
-        scheme, _, value = req.headers.get("authorization", "").strip().partition(" ")
-        return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+        return req.authorization("bearer")
 
     def error_reply(self, status: int, message: str | None = None) -> Reply:
         default = {

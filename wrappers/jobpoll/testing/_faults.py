@@ -5,6 +5,11 @@ A :class:`Fault` is a frozen value: *what* goes wrong (``kind`` and its paramete
 one to ``sim.faults``; each incoming request takes the first matching fault of that list, which
 then counts down and leaves the list when used up. ``not sim.faults`` after a test means every
 armed fault was met.
+
+Every kind is declared once, at the end of this module: a :class:`Kind` subclass named after it
+holds its short form for :meth:`Fault.parse`, what it refuses when armed and what it does to a
+request (:meth:`Kind.strike`), and registers itself in :data:`KINDS`. A simulator looks a fault's
+kind up there and knows no kind by name.
 """
 
 from __future__ import annotations
@@ -12,10 +17,13 @@ from __future__ import annotations
 import datetime as _dt
 import email.utils
 import json
-from collections.abc import Callable, Mapping
-from typing import Any, Literal, get_args
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, get_args, runtime_checkable
 
 import attrs
+
+from . import _paths
+from ._replies import HTML, JSON, Exchange, Reply, html_page, http_date
 
 FaultKind = Literal[
     "http",
@@ -37,12 +45,7 @@ FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
 RetryAfter = float | int | str | _dt.datetime | None
 
-# Kinds that replace the response without running the vendor logic.
-REPLACING_KINDS = frozenset(
-    {"http", "rate_limit", "alphasms_error", "html", "empty", "huge", "raw"}
-)
-# Kinds that run the vendor logic and then change its answer.
-TRANSFORMING_KINDS = frozenset({"status_value", "missing_field", "null_field", "extra_fields"})
+_CHUNK = 64 * 1024
 
 
 def _body_bytes(body: bytes | str | Mapping[str, Any] | list[Any] | None) -> bytes | None:
@@ -247,13 +250,131 @@ class Fault:
         kind, _, arg = text.strip().partition(":")
         if kind.isdigit():
             kind, arg = "http", kind
-        build = _PARSERS.get(kind)
-        if build is None:
-            raise ValueError(f"bad fault spec {text!r}; see Fault.parse for the forms")
+        known = KINDS.get(kind)
         try:
-            return build(arg)
+            fault = known.parse(arg) if known is not None else None
         except ValueError as exc:
             raise ValueError(f"bad fault spec {text!r}: {exc}") from None
+        if fault is None:
+            raise ValueError(f"bad fault spec {text!r}; see Fault.parse for the forms")
+        return fault
+
+
+def take(faults: list[Fault], method: str, path: str, op: str | None) -> Fault | None:
+    """The first of ``faults`` that hits this request, counted down (and removed when used
+    up); None if none does. The caller holds the simulator's lock."""
+    for index, fault in enumerate(faults):
+        if not fault.matches(method, path, op):
+            continue
+        if fault.times is not None:
+            if fault.times <= 1:
+                del faults[index]
+            else:
+                faults[index] = attrs.evolve(fault, times=fault.times - 1)
+        return fault
+    return None
+
+
+def retry_after_header(fault: Fault, wall: float) -> str | None:
+    """The ``Retry-After`` value a fault asks for (``wall``: the clock, for an HTTP-date)."""
+    value = fault.retry_after
+    if value is None or isinstance(value, str):
+        return value
+    if fault.retry_after_date:
+        return http_date(wall + value, round_up=True)
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+class Vendor(Protocol):
+    """What a fault kind may ask of the simulator it strikes: its own answers and formats."""
+
+    content_type: str
+
+    def error_reply(self, status: int, message: str | None = None) -> Reply: ...
+
+    def rate_limit_reply(self, retry_after: str | None) -> Reply: ...
+
+    def retry_after_header(self, fault: Fault) -> str | None: ...
+
+    def status_path(self, doc: Any) -> str | None: ...
+
+    def transform_root(self, doc: Any) -> str: ...
+
+    def decode(self, body: bytes) -> Any: ...
+
+    def encode(self, doc: Any) -> bytes: ...
+
+    def huge_parts(self) -> tuple[bytes, bytes]: ...
+
+
+@runtime_checkable
+class AnswersErrorCodes(Protocol):
+    """A simulator whose vendor answers request-level error codes (AlphaSMS)."""
+
+    def error_code_reply(self, code: int) -> Reply: ...
+
+
+# -- the kinds ---------------------------------------------------------------------------------
+
+
+class Kind:
+    """How one fault kind behaves. One subclass per kind, registered in :data:`KINDS`."""
+
+    name: ClassVar[FaultKind]
+    polls: ClassVar[bool] = False
+    """Armed without ``op`` or ``path_contains``, it hits the simulator's poll op."""
+
+    def parse(self, arg: str) -> Fault | None:
+        """The fault for the short form ``KIND[:ARG]``; None: the kind has none."""
+        return None
+
+    def check(self, fault: Fault, vendor: Vendor) -> None:
+        """Refuse, when armed, a fault this simulator cannot express."""
+
+    async def strike(self, fault: Fault, vendor: Vendor, exchange: Exchange) -> None:
+        """Answer the request (or not) as this kind does."""
+        raise NotImplementedError
+
+
+class _Replacing(Kind):
+    """Answers instead of the vendor's handler."""
+
+    def reply(self, fault: Fault, vendor: Vendor) -> Reply:
+        raise NotImplementedError
+
+    async def strike(self, fault: Fault, vendor: Vendor, exchange: Exchange) -> None:
+        await exchange.send(self.reply(fault, vendor))
+
+
+class _Editing(Kind):
+    """Runs the vendor's handler, then edits its decoded answer (left alone if it does not
+    decode). Field paths start at the vendor's ``transform_root``."""
+
+    def edit(self, doc: Any, root: str, fault: Fault, vendor: Vendor) -> bool:
+        """Change ``doc``; False: send the answer as it was."""
+        raise NotImplementedError
+
+    async def strike(self, fault: Fault, vendor: Vendor, exchange: Exchange) -> None:
+        reply = await exchange.handled()
+        try:
+            doc = vendor.decode(reply.body)
+        except ValueError:
+            await exchange.send(reply)
+            return
+        if self.edit(doc, vendor.transform_root(doc), fault, vendor):
+            reply = attrs.evolve(reply, body=vendor.encode(doc))
+        await exchange.send(reply)
+
+
+KINDS: dict[str, Kind] = {}
+"""Every fault kind's behaviour, by name."""
+
+_K = TypeVar("_K", bound=Kind)
+
+
+def _kind(cls: type[_K]) -> type[_K]:
+    KINDS[cls.name] = cls()
+    return cls
 
 
 def _required(arg: str) -> str:
@@ -262,17 +383,212 @@ def _required(arg: str) -> str:
     return arg
 
 
-_PARSERS: dict[str, Callable[[str], Fault]] = {
-    "http": lambda arg: Fault.http(int(arg)),
-    "rate_limit": lambda arg: Fault.rate_limit(retry_after=float(arg) if arg else None),
-    "alphasms_error": lambda arg: Fault.alphasms_error(int(arg)),
-    "drop": lambda arg: Fault.drop(after_handling=arg == "after"),
-    "slow": lambda arg: Fault.slow(float(arg)),
-    "truncated": lambda arg: Fault.truncated(fraction=float(arg) if arg else 0.5),
-    "html": lambda arg: Fault.html(int(arg) if arg else 502),
-    "empty": lambda arg: Fault.empty(int(arg) if arg else 200),
-    "huge": lambda arg: Fault.huge(float(arg) if arg else 10),
-    "status_value": lambda arg: Fault.status_value(_required(arg)),
-    "missing_field": lambda arg: Fault.missing_field(_required(arg)),
-    "null_field": lambda arg: Fault.null_field(_required(arg)),
-}
+@_kind
+class _Http(_Replacing):
+    name = "http"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.http(int(arg))
+
+    def reply(self, fault: Fault, vendor: Vendor) -> Reply:
+        status = fault.status if fault.status is not None else 200
+        if fault.body is not None:
+            reply = Reply(status=status, body=fault.body, content_type=fault.content_type or JSON)
+        else:
+            reply = vendor.error_reply(status)
+            if fault.content_type is not None:
+                reply.content_type = fault.content_type
+        retry_after = vendor.retry_after_header(fault)
+        if retry_after is not None:
+            reply.headers.append(("retry-after", retry_after))
+        reply.headers.extend(fault.headers)
+        return reply
+
+
+@_kind
+class _RateLimit(_Replacing):
+    name = "rate_limit"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.rate_limit(retry_after=float(arg) if arg else None)
+
+    def reply(self, fault: Fault, vendor: Vendor) -> Reply:
+        return vendor.rate_limit_reply(vendor.retry_after_header(fault))
+
+
+@_kind
+class _AlphaSMSError(_Replacing):
+    name = "alphasms_error"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.alphasms_error(int(arg))
+
+    def check(self, fault: Fault, vendor: Vendor) -> None:
+        if not isinstance(vendor, AnswersErrorCodes):
+            raise ValueError("alphasms_error faults only apply to the AlphaSMS simulator")
+        if fault.code is None:
+            raise ValueError("alphasms_error needs a code")
+
+    def reply(self, fault: Fault, vendor: Vendor) -> Reply:
+        if not isinstance(vendor, AnswersErrorCodes) or fault.code is None:
+            raise ValueError(f"{type(vendor).__name__} cannot answer {fault!r}")
+        return vendor.error_code_reply(fault.code)
+
+
+@_kind
+class _Html(_Replacing):
+    name = "html"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.html(int(arg) if arg else 502)
+
+    def reply(self, fault: Fault, vendor: Vendor) -> Reply:
+        status = fault.status if fault.status is not None else 200
+        return Reply(status=status, body=fault.body or html_page(status), content_type=HTML)
+
+
+@_kind
+class _Empty(_Replacing):
+    name = "empty"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.empty(int(arg) if arg else 200)
+
+    def reply(self, fault: Fault, vendor: Vendor) -> Reply:
+        status = fault.status if fault.status is not None else 200
+        return Reply(status=status, body=b"", content_type=vendor.content_type)
+
+
+@_kind
+class _Raw(_Replacing):
+    name = "raw"
+
+    def reply(self, fault: Fault, vendor: Vendor) -> Reply:
+        return Reply(
+            status=fault.status if fault.status is not None else 200,
+            body=fault.body or b"",
+            content_type=fault.content_type,
+            headers=list(fault.headers),
+        )
+
+
+@_kind
+class _Huge(Kind):
+    name = "huge"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.huge(float(arg) if arg else 10)
+
+    async def strike(self, fault: Fault, vendor: Vendor, exchange: Exchange) -> None:
+        prefix, suffix = vendor.huge_parts()
+        fill = max(fault.size - len(prefix) - len(suffix), 0)
+        head = Reply(status=fault.status or 200, content_type=vendor.content_type)
+        await exchange.start(head, None if fault.chunked else len(prefix) + fill + len(suffix))
+        await exchange.write(prefix, more=True)
+        chunk = b"x" * _CHUNK
+        while fill > 0:
+            piece = chunk if fill >= _CHUNK else chunk[:fill]
+            fill -= len(piece)
+            await exchange.write(piece, more=True)
+        await exchange.write(suffix, more=False)
+
+
+@_kind
+class _Slow(Kind):
+    name = "slow"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.slow(float(arg))
+
+    async def strike(self, fault: Fault, vendor: Vendor, exchange: Exchange) -> None:
+        await exchange.pause(fault.seconds)
+        await exchange.send(await exchange.handled())
+
+
+@_kind
+class _Drop(Kind):
+    name = "drop"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.drop(after_handling=arg == "after")
+
+    async def strike(self, fault: Fault, vendor: Vendor, exchange: Exchange) -> None:
+        if fault.after_handling:
+            await exchange.handled()
+        await exchange.drop()
+
+
+@_kind
+class _Truncated(Kind):
+    name = "truncated"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.truncated(fraction=float(arg) if arg else 0.5)
+
+    async def strike(self, fault: Fault, vendor: Vendor, exchange: Exchange) -> None:
+        reply = await exchange.handled()
+        await exchange.start(reply, len(reply.body))
+        await exchange.write(reply.body[: int(len(reply.body) * fault.fraction)], more=True)
+        await exchange.drop()
+
+
+@_kind
+class _StatusValue(_Editing):
+    name = "status_value"
+    polls = True
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.status_value(_required(arg))
+
+    def check(self, fault: Fault, vendor: Vendor) -> None:
+        if fault.field is None and vendor.status_path({}) is None:
+            raise ValueError(
+                f"{type(vendor).__name__} answers have no status field; "
+                "name the field to change (Fault.status_value(value, field=...))"
+            )
+
+    def edit(self, doc: Any, root: str, fault: Fault, vendor: Vendor) -> bool:
+        path = fault.field or vendor.status_path(doc)
+        if path is None:
+            return False
+        _paths.set_at(doc, _paths.join(root, path), fault.value)
+        return True
+
+
+@_kind
+class _MissingField(_Editing):
+    name = "missing_field"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.missing_field(_required(arg))
+
+    def edit(self, doc: Any, root: str, fault: Fault, vendor: Vendor) -> bool:
+        if fault.field:
+            _paths.delete_at(doc, _paths.join(root, fault.field))
+        return True
+
+
+@_kind
+class _NullField(_Editing):
+    name = "null_field"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.null_field(_required(arg))
+
+    def edit(self, doc: Any, root: str, fault: Fault, vendor: Vendor) -> bool:
+        if fault.field:
+            _paths.set_at(doc, _paths.join(root, fault.field), None)
+        return True
+
+
+@_kind
+class _ExtraFields(_Editing):
+    name = "extra_fields"
+
+    def edit(self, doc: Any, root: str, fault: Fault, vendor: Vendor) -> bool:
+        _paths.merge_at(doc, _paths.join(root, fault.field), fault.fields)
+        return True
+
+
+if set(KINDS) != set(FAULT_KINDS):  # pragma: no cover - a kind named but not declared
+    raise AssertionError(f"fault kinds without a Kind: {set(FAULT_KINDS) ^ set(KINDS)}")

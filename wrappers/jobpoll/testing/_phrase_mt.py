@@ -61,9 +61,10 @@ import json
 import re
 from typing import Any, Literal
 
-from ._base import Endpoint, Reply, SimRequest, Simulator, reason
+from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
 from ._model import SimJob, SimOutcome
+from ._replies import Reply, reason
 
 MAX_SEGMENTS = 500
 FORGET_AFTER = 35 * 60.0
@@ -192,8 +193,7 @@ class PhraseMTSimulator(Simulator):
         token = req.headers.get("x-api-token")
         if token:
             return token.strip()
-        scheme, _, value = req.headers.get("authorization", "").strip().partition(" ")
-        return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+        return req.authorization("bearer")
 
     def unauthorized_reply(self, req: SimRequest) -> Reply:
         if self.reference:  # the adapter's auth hook: throw IllegalStateException

@@ -29,9 +29,10 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from ._base import Endpoint, Reply, SimRequest, Simulator, iso_utc, reason
+from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
 from ._model import SimJob, SimOutcome
+from ._replies import Reply, iso_utc, reason
 
 TOKEN_LIFETIME = 24 * 3600.0
 """Tokens from ``auth/login`` are valid about 24 hours."""
@@ -126,10 +127,7 @@ class PhraseTMSSimulator(Simulator):
         ]
 
     def credential_from(self, req: SimRequest) -> str | None:
-        scheme, _, value = req.headers.get("authorization", "").strip().partition(" ")
-        if scheme.lower() in ("apitoken", "bearer") and value.strip():
-            return value.strip()
-        return None
+        return req.authorization("apitoken", "bearer")
 
     def error_reply(self, status: int, message: str | None = None) -> Reply:
         code = _ERROR_CODES.get(status, "InternalError" if status >= 500 else "Error")

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from ._base import Endpoint, Reply, SimRequest, Simulator, reason
+from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
 from ._model import SimJob, SimOutcome
+from ._replies import Reply, reason
 
 _GRPC_CODES = {
     400: 3,  # INVALID_ARGUMENT
@@ -117,8 +118,7 @@ class VezaSimulator(Simulator):
         ]
 
     def credential_from(self, req: SimRequest) -> str | None:
-        scheme, _, value = req.headers.get("authorization", "").strip().partition(" ")
-        return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+        return req.authorization("bearer")
 
     def error_reply(self, status: int, message: str | None = None) -> Reply:
         code = _GRPC_CODES.get(status, 2)  # 2: UNKNOWN
