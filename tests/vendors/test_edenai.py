@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import uuid
 from typing import Any
@@ -541,22 +540,6 @@ def test_settings_from_arguments_and_environment(
 
 def _public(cls: type) -> set[str]:
     return {n for n in dir(cls) if not n.startswith("_") and callable(getattr(cls, n))}
-
-
-def test_sync_and_async_clients_have_the_same_methods_and_signatures() -> None:
-    assert _public(EdenAI) == _public(AsyncEdenAI) - {"aclose"}  # httpx's async-only name
-    for name in _public(EdenAI):
-        sync, async_ = (inspect.signature(getattr(cls, name)) for cls in (EdenAI, AsyncEdenAI))
-        assert list(sync.parameters.values())[1:] == list(async_.parameters.values())[1:], name
-        # watch: Iterator vs AsyncIterator; everything else returns the same type
-        returns = str(async_.return_annotation).replace("AsyncIterator", "Iterator")
-        assert str(sync.return_annotation) == returns, name
-    for name in ("submit", "result", "run", "wait", "status"):
-        assert inspect.iscoroutinefunction(getattr(AsyncEdenAI, name)), name
-    init = [inspect.signature(cls.__init__).parameters.values() for cls in (EdenAI, AsyncEdenAI)]
-    shape = [[(p.name, p.kind, p.default) for p in params] for params in init]
-    assert shape[0] == shape[1]
-    assert all(p.kind is p.KEYWORD_ONLY for p in list(init[0])[1:])
 
 
 @pytest.mark.parametrize(

@@ -571,40 +571,6 @@ async def test_translate_and_wait_deadline_spans_all_jobs() -> None:
 # --- sync and async alike --------------------------------------------------------------------
 
 
-def test_sync_and_async_have_the_same_methods_and_signatures() -> None:
-    def public(cls: type) -> dict[str, inspect.Signature]:
-        out = {}
-        for name, member in inspect.getmembers(cls, callable):
-            if name.startswith("_") and name != "__init__":
-                continue
-            sig = inspect.signature(member)
-            out[name] = sig.replace(
-                parameters=[p for n, p in sig.parameters.items() if n != "self"]
-            )
-        return out
-
-    sync, asyn = public(PhraseMT), public(AsyncPhraseMT)
-    assert sync.keys() == asyn.keys() - {"aclose"}  # httpx's async-only name
-    for name in (
-        "engine_status",
-        "languages",
-        "translate",
-        "translate_async",
-        "result",
-        "translate_and_wait",
-    ):
-        assert name in sync
-        assert inspect.iscoroutinefunction(getattr(AsyncPhraseMT, name))
-    for name, sig in sync.items():
-        other = asyn[name]
-        assert list(sig.parameters) == list(other.parameters), name
-        for pname, param in sig.parameters.items():
-            twin = other.parameters[pname]
-            assert (param.kind, param.default) == (twin.kind, twin.default), (name, pname)
-        if name not in ("__init__", "close", "watch"):
-            assert str(sig.return_annotation) == str(other.return_annotation), name
-
-
 # --- the reference adapter (issue #11) ------------------------------------------------------
 
 

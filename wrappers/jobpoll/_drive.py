@@ -44,9 +44,11 @@ Gate = Callable[[str], contextlib.AbstractAsyncContextManager[object]]
 """Wraps each async request of a vendor (concurrency caps and rate limits of many-job waits)."""
 
 
-def _settle(
+def settle(
     source: Source, job_id: str, response: httpx.Response, now: float, secrets: tuple[str, ...]
 ) -> Observation:
+    """What ``response`` says of the job: its status and delay hint, or the jobpoll error its
+    reader raised (any other exception from the reader is a malformed response)."""
     try:
         status, hint = source.interpret(job_id, response)
     except Error as err:
@@ -94,7 +96,7 @@ def run(
                 except Error as err:  # the channel raises nothing else
                     reply = Observation(clock(), error=err)
                 else:
-                    reply = _settle(source, job_id, response, clock(), http.secrets)
+                    reply = settle(source, job_id, response, clock(), http.secrets)
             elif isinstance(command, Sleep):
                 sleep(command.seconds)
                 reply = clock()
@@ -141,7 +143,7 @@ async def arun(
                 except Error as err:  # the channel raises nothing else
                     reply = Observation(clock(), error=err)
                 else:
-                    reply = _settle(source, job_id, response, clock(), http.secrets)
+                    reply = settle(source, job_id, response, clock(), http.secrets)
             elif isinstance(command, Sleep):
                 await sleep(command.seconds)
                 reply = clock()

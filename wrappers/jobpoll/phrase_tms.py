@@ -61,9 +61,20 @@ from jobpoll_generated.phrase_tms.models.uid_reference import UidReference
 from jobpoll_generated.phrase_tms.types import Unset
 
 from . import _config, _http
-from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
+from ._client import (
+    DEFAULT,
+    AsyncClient,
+    Base,
+    OnUpdate,
+    SyncClient,
+    TimeoutArg,
+    call,
+    check_wait,
+    until,
+)
 from ._config import DEFAULT_TIMEOUT, Secret
 from ._errors import Error, MalformedResponse
+from ._flow import Flow, operation
 from ._http import transport_error
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
@@ -623,7 +634,107 @@ def _adopt(http: SyncHttp | AsyncHttp, auth: _Auth, token: Secret) -> None:
     log.debug("%s: logged in as %s", VENDOR, auth.username)
 
 
-class PhraseTMS(SyncClient):
+class _Ops(Base):
+    """Phrase TMS's operations, written once for both clients."""
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    def check_job_id(self, job_id: object) -> str:
+        """The async request id as a string; ValueError naming ``job_id`` if not a number."""
+        return check_job_id(job_id)
+
+    @operation
+    def pre_translate(
+        self,
+        project_uid: str,
+        job_uids: Sequence[str],
+        *,
+        segment_filters: Sequence[str] | None = None,
+        use_project_settings: bool | None = None,
+        callback_url: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        wait_for_capacity: bool = False,
+    ) -> Flow[AsyncRequestRef]:
+        """Start pre-translating jobs; returns the async request (``wait(ref.id)``).
+
+        With ``wait_for_capacity``, first wait (within the client's timeout) while the
+        organisation is at its pending-request limit.
+        """
+        request = pre_translate_request(
+            project_uid,
+            job_uids,
+            segment_filters=segment_filters,
+            use_project_settings=use_project_settings,
+            callback_url=callback_url,
+            settings=settings,
+        )
+        with self._cycle(DEFAULT, None):
+            return (yield from self._submit(request, project_uid, wait_for_capacity))
+
+    @operation
+    def pre_translate_and_wait(
+        self,
+        project_uid: str,
+        job_uids: Sequence[str],
+        *,
+        segment_filters: Sequence[str] | None = None,
+        use_project_settings: bool | None = None,
+        callback_url: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        wait_for_capacity: bool = False,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Flow[JobStatus]:
+        """:meth:`pre_translate`, then :meth:`wait` for it; ``timeout`` bounds all of it (the
+        capacity wait and the submit's retries included)."""
+        check_wait(timeout, policy, on_update)
+        request = pre_translate_request(
+            project_uid,
+            job_uids,
+            segment_filters=segment_filters,
+            use_project_settings=use_project_settings,
+            callback_url=callback_url,
+            settings=settings,
+        )
+        with self._cycle(timeout, policy) as cycle:
+            ref = yield from self._submit(request, project_uid, wait_for_capacity)
+            cycle.created(ref.id, self._now())
+            return (yield from self._wait_in(cycle, ref.id, policy, on_update))
+
+    @operation
+    def limits(self) -> Flow[Limits]:
+        """The organisation's pending async request limit and how many are pending now."""
+        return call(limits_request(), self._parse(parse_limits), idempotent=True)
+
+    @operation
+    def pending(self, *, page_size: int = 50) -> Flow[list[AsyncRequestDtoV1]]:
+        """Every pending async request of yours, all pages read (``page_size`` per request).
+
+        Requests finishing meanwhile shift the pages, so one may be missed or seen twice.
+        """
+        size = _check_page_size(page_size)
+        found: list[AsyncRequestDtoV1] = []
+        number = 0
+        while True:
+            content, total = yield from call(
+                pending_request(number, size), self._parse(parse_pending), idempotent=True
+            )
+            found.extend(content)
+            if not _more(number, size, len(content), total):
+                return found
+            number += 1
+
+    def _submit(self, request: Request, project_uid: str, capacity: bool) -> Flow[AsyncRequestRef]:
+        if capacity:  # wait (within the call's deadline) while the organisation is full
+            parse = self._parse(parse_limits)
+            yield from until(limits_request(), parse, _no_room, deadline=self._deadline(DEFAULT))
+        parse_ref = self._parse(_submitted(project_uid))
+        return (yield from call(request, parse_ref, idempotent=False))
+
+
+class PhraseTMS(_Ops, SyncClient):
     """Phrase TMS async requests, synchronously.
 
     ``token`` (or ``PHRASE_TMS_TOKEN``) is sent as ``Authorization: ApiToken <token>``, or
@@ -634,9 +745,6 @@ class PhraseTMS(SyncClient):
     credential argument, the environment gives a token, else ``PHRASE_TMS_USERNAME`` and
     ``PHRASE_TMS_PASSWORD``; each ``PHRASE_TMS_*`` variable falls back to ``MEMSOURCE_*``.
     """
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -656,7 +764,6 @@ class PhraseTMS(SyncClient):
     ) -> None:
         auth = _credentials(token, auth_scheme, username, password)
         url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
-        self._auth = auth
         super().__init__(
             http=_SyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
             source=_Source(auth),
@@ -667,106 +774,9 @@ class PhraseTMS(SyncClient):
             random=random,
         )
 
-    def check_job_id(self, job_id: object) -> str:
-        """The async request id as a string; ValueError naming ``job_id`` if not a number."""
-        return check_job_id(job_id)
 
-    def pre_translate(
-        self,
-        project_uid: str,
-        job_uids: Sequence[str],
-        *,
-        segment_filters: Sequence[str] | None = None,
-        use_project_settings: bool | None = None,
-        callback_url: str | None = None,
-        settings: Mapping[str, Any] | None = None,
-        wait_for_capacity: bool = False,
-    ) -> AsyncRequestRef:
-        """Start pre-translating jobs; returns the async request (``wait(ref.id)``).
-
-        With ``wait_for_capacity``, first wait (within the client's timeout) while the
-        organisation is at its pending-request limit.
-        """
-        request = pre_translate_request(
-            project_uid,
-            job_uids,
-            segment_filters=segment_filters,
-            use_project_settings=use_project_settings,
-            callback_url=callback_url,
-            settings=settings,
-        )
-        with self._cycle(DEFAULT, None):
-            return self._submit(request, project_uid, wait_for_capacity)
-
-    def pre_translate_and_wait(
-        self,
-        project_uid: str,
-        job_uids: Sequence[str],
-        *,
-        segment_filters: Sequence[str] | None = None,
-        use_project_settings: bool | None = None,
-        callback_url: str | None = None,
-        settings: Mapping[str, Any] | None = None,
-        wait_for_capacity: bool = False,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> JobStatus:
-        """:meth:`pre_translate`, then :meth:`wait` for it; ``timeout`` bounds all of it (the
-        capacity wait and the submit's retries included)."""
-        check_wait(timeout, policy, on_update)
-        request = pre_translate_request(
-            project_uid,
-            job_uids,
-            segment_filters=segment_filters,
-            use_project_settings=use_project_settings,
-            callback_url=callback_url,
-            settings=settings,
-        )
-        with self._cycle(timeout, policy) as cycle:
-            ref = self._submit(request, project_uid, wait_for_capacity)
-            cycle.created(ref.id, self._clock())
-            return self._wait_in(cycle, ref.id, policy, on_update)
-
-    def limits(self) -> Limits:
-        """The organisation's pending async request limit and how many are pending now."""
-        return self._call(limits_request(), self._parse(parse_limits), idempotent=True)
-
-    def pending(self, *, page_size: int = 50) -> list[AsyncRequestDtoV1]:
-        """Every pending async request of yours, all pages read (``page_size`` per request).
-
-        Requests finishing meanwhile shift the pages, so one may be missed or seen twice.
-        """
-        size = _check_page_size(page_size)
-        found: list[AsyncRequestDtoV1] = []
-        number = 0
-        while True:
-            content, total = self._call(
-                pending_request(number, size), self._parse(parse_pending), idempotent=True
-            )
-            found.extend(content)
-            if not _more(number, size, len(content), total):
-                return found
-            number += 1
-
-    def _submit(self, request: Request, project_uid: str, capacity: bool) -> AsyncRequestRef:
-        if capacity:  # wait (within the call's deadline) while the organisation is full
-            parse = self._parse(parse_limits)
-            self._until(limits_request(), parse, _no_room, deadline=self._deadline(DEFAULT))
-        parse_ref = self._parse(_submitted(project_uid))
-        return self._call(request, parse_ref, idempotent=False)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._auth.secrets())
-
-
-class AsyncPhraseTMS(AsyncClient):
+class AsyncPhraseTMS(_Ops, AsyncClient):
     """Phrase TMS async requests on asyncio: the methods of :class:`PhraseTMS`, awaited."""
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -786,7 +796,6 @@ class AsyncPhraseTMS(AsyncClient):
     ) -> None:
         auth = _credentials(token, auth_scheme, username, password)
         url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
-        self._auth = auth
         super().__init__(
             http=_AsyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
             source=_Source(auth),
@@ -796,90 +805,3 @@ class AsyncPhraseTMS(AsyncClient):
             sleep=sleep,
             random=random,
         )
-
-    def check_job_id(self, job_id: object) -> str:
-        """The async request id as a string; ValueError naming ``job_id`` if not a number."""
-        return check_job_id(job_id)
-
-    async def pre_translate(
-        self,
-        project_uid: str,
-        job_uids: Sequence[str],
-        *,
-        segment_filters: Sequence[str] | None = None,
-        use_project_settings: bool | None = None,
-        callback_url: str | None = None,
-        settings: Mapping[str, Any] | None = None,
-        wait_for_capacity: bool = False,
-    ) -> AsyncRequestRef:
-        """Start pre-translating jobs; returns the async request (``await wait(ref.id)``)."""
-        request = pre_translate_request(
-            project_uid,
-            job_uids,
-            segment_filters=segment_filters,
-            use_project_settings=use_project_settings,
-            callback_url=callback_url,
-            settings=settings,
-        )
-        with self._cycle(DEFAULT, None):
-            return await self._submit(request, project_uid, wait_for_capacity)
-
-    async def pre_translate_and_wait(
-        self,
-        project_uid: str,
-        job_uids: Sequence[str],
-        *,
-        segment_filters: Sequence[str] | None = None,
-        use_project_settings: bool | None = None,
-        callback_url: str | None = None,
-        settings: Mapping[str, Any] | None = None,
-        wait_for_capacity: bool = False,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> JobStatus:
-        """:meth:`pre_translate`, then :meth:`wait` for it; ``timeout`` bounds all of it (the
-        capacity wait and the submit's retries included)."""
-        check_wait(timeout, policy, on_update)
-        request = pre_translate_request(
-            project_uid,
-            job_uids,
-            segment_filters=segment_filters,
-            use_project_settings=use_project_settings,
-            callback_url=callback_url,
-            settings=settings,
-        )
-        with self._cycle(timeout, policy) as cycle:
-            ref = await self._submit(request, project_uid, wait_for_capacity)
-            cycle.created(ref.id, self._clock())
-            return await self._wait_in(cycle, ref.id, policy, on_update)
-
-    async def limits(self) -> Limits:
-        """The organisation's pending async request limit and how many are pending now."""
-        return await self._call(limits_request(), self._parse(parse_limits), idempotent=True)
-
-    async def pending(self, *, page_size: int = 50) -> list[AsyncRequestDtoV1]:
-        """Every pending async request of yours, all pages read (``page_size`` per request)."""
-        size = _check_page_size(page_size)
-        found: list[AsyncRequestDtoV1] = []
-        number = 0
-        while True:
-            content, total = await self._call(
-                pending_request(number, size), self._parse(parse_pending), idempotent=True
-            )
-            found.extend(content)
-            if not _more(number, size, len(content), total):
-                return found
-            number += 1
-
-    async def _submit(self, request: Request, project_uid: str, capacity: bool) -> AsyncRequestRef:
-        if capacity:  # wait (within the call's deadline) while the organisation is full
-            parse = self._parse(parse_limits)
-            await self._until(limits_request(), parse, _no_room, deadline=self._deadline(DEFAULT))
-        parse_ref = self._parse(_submitted(project_uid))
-        return await self._call(request, parse_ref, idempotent=False)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._auth.secrets())
