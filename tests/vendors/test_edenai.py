@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import jobpoll
 from jobpoll import JobState, PollPolicy
-from jobpoll.edenai import DEFAULT_POLICY, AsyncEdenAI, EdenAI, _Source, job_output, to_status
+from jobpoll.edenai import DEFAULT_POLICY, AsyncEdenAI, EdenAI, _source, job_output, to_status
 from jobpoll_generated.edenai.models.universal_ai_async_response import UniversalAIAsyncResponse
 
 from .._toy import Clock, Script
@@ -273,13 +273,13 @@ def test_fields_the_status_does_not_need_never_change_it(
     base = job(status, error={"type": "ProviderError", "message": "provider timeout"})
     if status != "fail":
         base["error"] = None
-    expected, _ = _Source(()).interpret(JOB, reply(base))
+    expected, _ = _source(()).interpret(JOB, reply(base))
     doc = {**base, **extra}
     needed = NEEDED | ({"error"} if status == "fail" else set())
     for name, (how, odd) in changes.items():
         if name not in needed:
             _vary(doc, name, how, odd)
-    got, _ = _Source(()).interpret(JOB, reply(doc))
+    got, _ = _source(()).interpret(JOB, reply(doc))
     assert got == expected
 
 

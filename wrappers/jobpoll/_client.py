@@ -119,9 +119,8 @@ def name_jobs(err: Error, vendor: str, job_ids: list[str]) -> None:
     own), ``job_ids`` (all) and, when there are several, the message."""
     if not job_ids:
         return
-    err.vendor = err.vendor or vendor
-    err.job_id = err.job_id or job_ids[0]
-    ids = tuple(dict.fromkeys([err.job_id, *job_ids]))
+    first = err._about(vendor, job_ids[0]).job_id or job_ids[0]
+    ids = tuple(dict.fromkeys([first, *job_ids]))
     err.job_ids = ids
     if len(ids) > 1 and "jobs created by this call" not in err.message:
         err.message = f"{err.message} (jobs created by this call: {', '.join(ids)})"
@@ -335,10 +334,10 @@ class Base:
         try:
             response = yield Send(self._source.status_request(jid), self._status_timeout())
         except Error as err:
-            raise _tag(err, self.vendor, jid) from None
+            raise err._about(self.vendor, jid) from None
         seen = _drive.settle(self._source, jid, response, self._now(), self._hidden())
         if seen.error is not None:
-            raise _tag(seen.error, self.vendor, jid)
+            raise seen.error._about(self.vendor, jid)
         assert seen.status is not None, "a settled poll has a status or an error"
         return _one_poll(seen.status, self._now() - began, self._timeout)
 
@@ -761,11 +760,5 @@ def about(vendor: str, job_id: str) -> Iterator[None]:
     try:
         yield
     except Error as err:
-        _tag(err, vendor, job_id)
+        err._about(vendor, job_id)
         raise
-
-
-def _tag(err: Error, vendor: str, job_id: str) -> Error:
-    err.vendor = err.vendor or vendor
-    err.job_id = err.job_id or job_id
-    return err

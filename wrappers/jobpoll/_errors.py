@@ -29,7 +29,7 @@ request carries the credential); everything else round-trips.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     import httpx
@@ -64,6 +64,13 @@ class Error(Exception):
         """What the wait had spent when it raised (attempts include failed polls); None
         outside a wait."""
         self._job_ids: tuple[str, ...] = ()
+
+    def _about(self, vendor: str | None, job_id: str | None = None) -> Self:
+        """Name ``vendor`` and ``job_id`` here unless the error names its own; returns it.
+        The one place an error gets the context it was raised without."""
+        self.vendor = self.vendor or vendor
+        self.job_id = self.job_id or job_id
+        return self
 
     @property
     def job_ids(self) -> tuple[str, ...]:

@@ -63,6 +63,7 @@ from ._client import (
 )
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
+from ._drive import JsonSource
 from ._errors import APIError, JobNotFinished, MalformedResponse
 from ._flow import Flow, operation
 from ._policy import PollPolicy
@@ -226,24 +227,22 @@ def _read(
         raise
 
 
-class _Source:
-    """Polls one job: the engine's :class:`~jobpoll._drive.Source` for Eden AI."""
+def _status_request(job_id: str) -> Request:
+    # The status of a finished job holds its output: read it under the result cap.
+    kwargs = get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
+    return {**kwargs, "carries_result": True}
 
-    vendor = VENDOR
 
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        self._secrets = secrets
-
-    def status_request(self, job_id: str) -> Request:
-        # The status of a finished job holds its output: read it under the result cap.
-        kwargs = get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
-        return {**kwargs, "carries_result": True}
-
-    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
-        status = _read(
-            response, f"Eden AI job {job_id}", lambda job: to_status(job_id, job), self._secrets
-        )
-        return status, _http.retry_after(response)
+def _source(secrets: tuple[str, ...]) -> JsonSource:
+    """Polls one job: the engine's source for Eden AI."""
+    return JsonSource(
+        VENDOR,
+        "Eden AI job",
+        _status_request,
+        lambda job_id, job: to_status(job_id, UniversalAIAsyncResponse.from_dict(job)),
+        lambda: secrets,
+        check_status=_check,
+    )
 
 
 # --- 3. Operations -------------------------------------------------------------------------
@@ -476,7 +475,7 @@ class EdenAI(_Ops, SyncClient):
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
@@ -512,7 +511,7 @@ class AsyncEdenAI(_Ops, AsyncClient):
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,

@@ -85,6 +85,7 @@ from ._client import (
 )
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
+from ._drive import JsonSource
 from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse
 from ._flow import Flow, operation
 from ._policy import PollPolicy
@@ -232,25 +233,16 @@ def _read(
     )
 
 
-class _Source:
-    """Polls one translation job: the engine's :class:`~jobpoll._drive.Source` for BYO MT."""
-
-    vendor = VENDOR
-
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        self._secrets = secrets
-
-    def status_request(self, job_id: str) -> Request:
-        return translate_async_status._get_kwargs(job_id)
-
-    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
-        status = _read(
-            response,
-            f"Phrase MT job {job_id}",
-            lambda body: to_status(job_id, TranslateAsyncStatusResponse.from_dict(body)),
-            self._secrets,
-        )
-        return status, _http.retry_after(response)
+def _source(secrets: tuple[str, ...]) -> JsonSource:
+    """Polls one translation job: the engine's source for BYO MT."""
+    return JsonSource(
+        VENDOR,
+        "Phrase MT job",
+        translate_async_status._get_kwargs,
+        lambda job_id, body: to_status(job_id, TranslateAsyncStatusResponse.from_dict(body)),
+        lambda: secrets,
+        check_status=_check,
+    )
 
 
 # --- 3. Operations -------------------------------------------------------------------------
@@ -730,7 +722,7 @@ class PhraseMT(_Ops, SyncClient):
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
@@ -767,7 +759,7 @@ class AsyncPhraseMT(_Ops, AsyncClient):
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,

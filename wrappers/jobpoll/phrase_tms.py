@@ -73,6 +73,7 @@ from ._client import (
     until,
 )
 from ._config import DEFAULT_TIMEOUT, Secret
+from ._drive import JsonSource
 from ._errors import Error, MalformedResponse
 from ._flow import Flow, operation
 from ._http import transport_error
@@ -274,26 +275,15 @@ def _read(
     )
 
 
-class _Source:
-    """Polls one async request: the engine's :class:`~jobpoll._drive.Source` for Phrase TMS."""
-
-    vendor = VENDOR
-
-    def __init__(self, auth: _Auth) -> None:
-        self._auth = auth
-
-    def status_request(self, job_id: str) -> Request:
-        return get_async_request._get_kwargs(int(job_id))
-
-    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
-        what = f"Phrase TMS async request {job_id}"
-        status = _read(
-            response,
-            what,
-            lambda body: to_status(job_id, AsyncRequestDtoV1.from_dict(body)),
-            self._auth.secrets(),
-        )
-        return status, _http.retry_after(response)
+def _source(auth: _Auth) -> JsonSource:
+    """Polls one async request: the engine's source for Phrase TMS."""
+    return JsonSource(
+        VENDOR,
+        "Phrase TMS async request",
+        lambda job_id: get_async_request._get_kwargs(int(job_id)),
+        lambda job_id, body: to_status(job_id, AsyncRequestDtoV1.from_dict(body)),
+        auth.secrets,
+    )
 
 
 # --- 3. Operations -------------------------------------------------------------------------
@@ -766,7 +756,7 @@ class PhraseTMS(_Ops, SyncClient):
         url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
         super().__init__(
             http=_SyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
-            source=_Source(auth),
+            source=_source(auth),
             policy=policy,
             timeout=timeout,
             clock=clock,
@@ -798,7 +788,7 @@ class AsyncPhraseTMS(_Ops, AsyncClient):
         url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
         super().__init__(
             http=_AsyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
-            source=_Source(auth),
+            source=_source(auth),
             policy=policy,
             timeout=timeout,
             clock=clock,

@@ -61,6 +61,7 @@ from ._client import (
 )
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
+from ._drive import JsonSource
 from ._errors import JobNotFinished
 from ._flow import Flow, operation
 from ._policy import PollPolicy
@@ -269,26 +270,21 @@ def _read(
     return _http.read_json(response, lambda body: build(_unwrap(body)), what=what, secrets=secrets)
 
 
-class _Source:
-    """Polls one task: the engine's :class:`~jobpoll._drive.Source` for Veza."""
+def _status_request(job_id: str) -> Request:
+    # The status of a SUCCEEDED task holds its result: read it under the result cap.
+    return {**get_async_task._get_kwargs(job_id), "carries_result": True}
 
-    vendor = VENDOR
 
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        self._secrets = secrets
-
-    def status_request(self, job_id: str) -> Request:
-        # The status of a SUCCEEDED task holds its result: read it under the result cap.
-        return {**get_async_task._get_kwargs(job_id), "carries_result": True}
-
-    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
-        status = _read(
-            response,
-            f"Veza task {job_id}",
-            lambda task: to_status(job_id, AsyncTask.from_dict(task)),
-            self._secrets,
-        )
-        return status, _http.retry_after(response)
+def _source(secrets: tuple[str, ...]) -> JsonSource:
+    """Polls one task: the engine's source for Veza."""
+    return JsonSource(
+        VENDOR,
+        "Veza task",
+        _status_request,
+        lambda job_id, task: to_status(job_id, AsyncTask.from_dict(task)),
+        lambda: secrets,
+        unwrap=_unwrap,
+    )
 
 
 # --- 3. Operations -------------------------------------------------------------------------
@@ -416,7 +412,7 @@ class Veza(_Ops, SyncClient):
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
@@ -453,7 +449,7 @@ class AsyncVeza(_Ops, AsyncClient):
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
