@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 import jobpoll
-from jobpoll import JobState
+from jobpoll import JobState, phrase_tms
 from jobpoll.phrase_tms import (
     DEFAULT_URL,
     AsyncPhraseTMS,
@@ -670,3 +670,34 @@ async def test_capacity_wait_and_submit_share_the_whole_cycle_budget(flavour: st
         )
     assert clock.t <= 8.0
     assert len(server.calls(*LIMITS)) == 3 and len(server.calls(*SUBMIT)) == 2
+
+
+async def test_login_request_and_relogin_share_one_request_timeout(
+    flavour: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One request of a password client (login, the request, a re-login on 401, the request
+    again) takes the one timeout the engine gave it, not one timeout per send."""
+    now = [0.0]
+    granted: list[float] = []
+
+    def spend(reply: httpx.Response) -> Callable[[httpx.Request], httpx.Response]:
+        def handler(request: httpx.Request) -> httpx.Response:
+            granted.append(request.extensions["timeout"]["read"])
+            now[0] += 3.0  # each send takes 3 s of the time
+            return reply
+
+        return handler
+
+    monkeypatch.setattr(phrase_tms.time, "monotonic", lambda: now[0])
+    server = Server(
+        {
+            LOGIN: [spend(login_ok("login-token-1")), spend(login_ok("login-token-2"))],
+            POLL: [spend(httpx.Response(401)), spend(req(acceptedSegmentsCount=1))],
+        }
+    )
+    client = make(flavour, server, username="me", password=PASSWORD, timeout=None)
+    policy = jobpoll.PollPolicy(request_timeout=10.0)
+    status = await run(client.wait("42", policy=policy, timeout=None))
+    assert status.done
+    # login, 401, re-login, the request again: each gets what is left of the one 10 s
+    assert granted[:4] == pytest.approx([10.0, 7.0, 4.0, 1.0])

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -76,7 +77,6 @@ from ._config import DEFAULT_TIMEOUT, Secret
 from ._drive import JsonSource
 from ._errors import Error, MalformedResponse
 from ._flow import Flow, operation
-from ._http import transport_error
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -511,6 +511,16 @@ def _no_room(limits: Limits) -> str | None:
 # --- 4. Clients ----------------------------------------------------------------------------
 
 
+_LEAST = 0.001
+"""The least timeout a request is sent with once the shared time is spent: it then fails as
+a timeout (typed, retryable) rather than being sent with none."""
+
+
+def _left(end: float) -> float:
+    """Seconds left until ``end`` (monotonic), at least :data:`_LEAST`."""
+    return max(end - time.monotonic(), _LEAST)
+
+
 def _login_failed(err: Error, username: str | None) -> Error:
     err.message = f"Phrase TMS login as {username} failed: {err.message}"
     err.response = None  # its request carries the password
@@ -544,11 +554,12 @@ class _SyncLoginHttp(SyncHttp):
     def send(self, request: Request, timeout: float) -> httpx.Response:
         if self._auth.login is None:
             return super().send(request, timeout)
+        end = time.monotonic() + timeout  # the login, the request and a re-login share it
         used = self._log_in(timeout, None)
-        response = super().send(request, timeout)
+        response = super().send(request, _left(end))
         if response.status_code == 401:  # the ~24 h token expired: log in again, once
-            self._log_in(timeout, used)
-            response = super().send(request, timeout)
+            self._log_in(_left(end), used)
+            response = super().send(request, _left(end))
         return response
 
     def _log_in(self, timeout: float, stale: Secret | None) -> Secret:
@@ -559,9 +570,7 @@ class _SyncLoginHttp(SyncHttp):
                 try:
                     sent = super().send(login_request(*auth.login), timeout)
                     token = parse_login(sent, auth.secrets())
-                except httpx.TransportError as exc:
-                    raise _login_failed(transport_error(exc), auth.username) from None
-                except Error as err:
+                except Error as err:  # the channel raises nothing else
                     raise _login_failed(err, auth.username) from None
                 _adopt(self, auth, token)
             assert auth.token is not None
@@ -593,11 +602,12 @@ class _AsyncLoginHttp(AsyncHttp):
     async def send(self, request: Request, timeout: float) -> httpx.Response:
         if self._auth.login is None:
             return await super().send(request, timeout)
+        end = time.monotonic() + timeout  # the login, the request and a re-login share it
         used = await self._log_in(timeout, None)
-        response = await super().send(request, timeout)
+        response = await super().send(request, _left(end))
         if response.status_code == 401:  # the ~24 h token expired: log in again, once
-            await self._log_in(timeout, used)
-            response = await super().send(request, timeout)
+            await self._log_in(_left(end), used)
+            response = await super().send(request, _left(end))
         return response
 
     async def _log_in(self, timeout: float, stale: Secret | None) -> Secret:
@@ -608,9 +618,7 @@ class _AsyncLoginHttp(AsyncHttp):
                 try:
                     sent = await super().send(login_request(*auth.login), timeout)
                     token = parse_login(sent, auth.secrets())
-                except httpx.TransportError as exc:
-                    raise _login_failed(transport_error(exc), auth.username) from None
-                except Error as err:
+                except Error as err:  # the channel raises nothing else
                     raise _login_failed(err, auth.username) from None
                 _adopt(self, auth, token)
             assert auth.token is not None
