@@ -9,6 +9,8 @@ import inspect
 import os
 from pathlib import Path
 
+import pytest
+
 import jobpoll
 import jobpoll.testing
 
@@ -106,3 +108,23 @@ def test_sync_and_async_clients_mirror_each_other():
         keywords = [[(p.name, p.kind, p.default) for p in params] for params in init]
         assert keywords[0] == keywords[1], sync.__name__
         assert all(p.kind is p.KEYWORD_ONLY for p in list(init[0])[1:]), sync.__name__
+
+
+def test_import_jobpoll_leaves_the_generated_clients_until_a_vendor_is_used():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, jobpoll\n"
+        "print(sorted(m for m in sys.modules if m.startswith('jobpoll_generated')"
+        " or m in ('jobpoll.veza', 'jobpoll.phrase_tms', 'jobpoll.alphasms')))\n"
+        "jobpoll.Veza\n"
+        "print('jobpoll.veza' in sys.modules, 'jobpoll.edenai' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["[]", "True False"]
+    assert set(jobpoll.__all__) <= set(dir(jobpoll))
+    with pytest.raises(AttributeError, match="NoSuchName"):
+        jobpoll.NoSuchName  # noqa: B018

@@ -7,6 +7,8 @@ from typing import Any
 
 import attrs
 
+from ._token import token_for
+
 
 class JobState(enum.StrEnum):
     """Where a job is in its life. ``SUCCEEDED``, ``FAILED`` and ``CANCELED`` are terminal.
@@ -82,6 +84,4 @@ class JobStatus:
 
     def resume_token(self) -> str:
         """A token that resumes this wait in another process (``client.resume(token)``)."""
-        from ._token import token_for
-
         return token_for(self)
