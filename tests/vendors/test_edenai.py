@@ -186,7 +186,7 @@ def test_failure_details_reach_job_failed(error: Any, line: str | None) -> None:
     for err, _, script in both([RUNNING, reply(job("fail", error=error))], lambda c: c.wait(JOB)):
         assert isinstance(err, jobpoll.JobFailed)
         assert err.job_id == JOB
-        assert err.errors == ([line] if line else [])
+        assert err.errors == ((line,) if line else ())
         assert str(err) == f"edenai job {JOB} failed{': ' + line if line else ''}"
         assert isinstance(err.status.response, UniversalAIAsyncResponse)
         assert len(script.requests) == 2

@@ -204,7 +204,7 @@ async def test_failed_job_raises_job_failed_with_detail(flavour: str) -> None:
     err = info.value
     assert err.vendor == "phrase-mt"
     assert err.job_id == "job-1"
-    assert err.errors == ["engine crashed on segment 3"]
+    assert err.errors == ("engine crashed on segment 3",)
     assert "engine crashed on segment 3" in str(err)
     assert engine.calls("/translateAsyncResult/") == []
 
@@ -650,7 +650,7 @@ async def test_an_empty_result_of_a_failed_job_is_job_failed(flavour: str, empty
     engine.extra[("GET", "/translateAsyncResult/j")] = httpx.Response(200, content=empty)
     with pytest.raises(jobpoll.JobFailed) as info:
         await run(make(flavour, engine).result("j"))
-    assert (info.value.job_id, info.value.errors) == ("j", ["model crashed"])
+    assert (info.value.job_id, info.value.errors) == ("j", ("model crashed",))
     assert [r.url.path for r in engine.requests] == [
         "/translateAsyncResult/j",
         "/translateAsyncStatus/j",

@@ -181,7 +181,7 @@ async def test_failed_request_raises_job_failed_with_details(flavour: str) -> No
     err = info.value
     assert err.vendor == "phrase-tms"
     assert err.job_id == "42"
-    assert err.errors == ["JOB_LOCKED: Job j1 is locked", "NO_TM"]
+    assert err.errors == ("JOB_LOCKED: Job j1 is locked", "NO_TM")
     assert "Pre-translation failed" in str(err)
     assert err.status is not None
     assert err.status.vendor_status == "failed"

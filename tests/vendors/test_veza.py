@@ -232,7 +232,7 @@ def test_failure_details_reach_job_failed(fields: dict[str, Any], line: str | No
     body = task("COMPLETE", "FAILED", **fields)
     for err, _, _ in both([reply(body)], lambda c: c.wait("t-1")):
         assert isinstance(err, jobpoll.JobFailed)
-        assert err.errors == ([line] if line else [])
+        assert err.errors == ((line,) if line else ())
         assert err.status.detail == line
         assert str(err) == f"veza job t-1 failed{': ' + line if line else ''}"
 

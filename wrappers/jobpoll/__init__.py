@@ -26,7 +26,7 @@ from ._errors import (
 )
 from ._many import Outcome, as_completed, wait_all
 from ._policy import PollPolicy
-from ._status import JobState, JobStatus, PollStats
+from ._status import JSON, JobState, JobStatus, PollStats
 from ._token import ResumeState
 from ._token import decode as parse_token
 from ._version import __version__
@@ -56,6 +56,7 @@ _LAZY = {
 
 __all__ = [
     "DEFAULT",
+    "JSON",
     "APIError",
     "AlphaSMS",
     "AsyncAlphaSMS",

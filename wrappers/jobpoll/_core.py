@@ -323,7 +323,7 @@ def terminal_error(status: JobStatus, response: httpx.Response | None) -> Error:
     if kind is JobFailed:
         return JobFailed(
             msg,
-            errors=list(status.errors),
+            errors=status.errors,
             vendor=status.vendor,
             job_id=status.job_id,
             status=status,

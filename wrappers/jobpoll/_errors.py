@@ -32,6 +32,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import httpx
 
     from ._status import JobStatus, PollStats
@@ -132,9 +134,10 @@ class JobError(Error):
 class JobFailed(JobError):
     """The vendor reports the job as failed. ``errors`` lists the vendor's reasons."""
 
-    def __init__(self, message: str, *, errors: list[Any] | None = None, **kw: Any) -> None:
+    def __init__(self, message: str, *, errors: Iterable[str] = (), **kw: Any) -> None:
         super().__init__(message, **kw)
-        self.errors: list[Any] = list(errors or [])
+        self.errors: tuple[str, ...] = tuple(errors)
+        """The vendor's reasons, one line each: the same as the failed ``status.errors``."""
 
 
 class JobCanceled(JobError):

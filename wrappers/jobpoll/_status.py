@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
 from ._token import token_for
+
+JSON: TypeAlias = "dict[str, JSON] | list[JSON] | str | int | float | bool | None"
+"""A JSON value as Python's ``json`` module reads it: what a vendor's free-form result is."""
 
 
 class JobState(enum.StrEnum):

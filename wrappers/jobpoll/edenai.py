@@ -24,7 +24,7 @@ import json
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -67,7 +67,7 @@ from ._drive import JsonSource
 from ._errors import APIError, JobNotFinished, MalformedResponse
 from ._flow import Flow, operation
 from ._policy import PollPolicy
-from ._status import JobState, JobStatus
+from ._status import JSON, JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
 
 __all__ = [
@@ -170,12 +170,12 @@ def to_status(job_id: str, job: UniversalAIAsyncResponse) -> JobStatus:
     )
 
 
-def job_output(status: JobStatus) -> Any:
+def job_output(status: JobStatus) -> JSON:
     """The ``output`` of the job an Eden AI :class:`JobStatus` describes (None if it has none)."""
     job = status.response
     if not isinstance(job, UniversalAIAsyncResponse):
         raise TypeError("status is not an Eden AI job status")
-    return None if isinstance(job.output, Unset) else job.output
+    return None if isinstance(job.output, Unset) else cast(JSON, job.output)
 
 
 def _validation_messages(response: httpx.Response) -> list[str]:
@@ -347,7 +347,7 @@ def result_request(job_id: str) -> Request:
     return get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
 
 
-def finished(status: JobStatus, response: httpx.Response | None = None) -> Any:
+def finished(status: JobStatus, response: httpx.Response | None = None) -> JSON:
     """The output of a successful job; ``JobFailed`` for a failed one, and ``JobNotFinished``
     (with ``status``) for a job that is not finished."""
     if status.state is JobState.SUCCEEDED:
@@ -402,7 +402,7 @@ class _Ops(Base):
         return call(submit_request(body), self._parse(parse_submitted), idempotent=False)
 
     @operation
-    def result(self, job_id: str) -> Flow[Any]:
+    def result(self, job_id: str) -> Flow[JSON]:
         """The ``output`` of a successful job (one fetch); raises for any other status."""
         jid = check_job_id(job_id)
         with about(VENDOR, jid):
@@ -422,7 +422,7 @@ class _Ops(Base):
         timeout: TimeoutArg = DEFAULT,
         policy: PollPolicy | None = None,
         on_update: OnUpdate | None = None,
-    ) -> Flow[Any]:
+    ) -> Flow[JSON]:
         """Submit a job, wait for it, and return its ``output``; ``timeout`` bounds all of it
         (the submit's retries included)."""
         check_wait(timeout, policy, on_update)
@@ -440,7 +440,7 @@ class _Ops(Base):
             cycle.created(job_id, self._now())
             return job_output((yield from self._wait_in(cycle, job_id, policy, on_update)))
 
-    def _finished(self, job_id: str) -> Callable[[httpx.Response], Any]:
+    def _finished(self, job_id: str) -> Callable[[httpx.Response], JSON]:
         return lambda response: finished(self._source.interpret(job_id, response)[0], response)
 
 

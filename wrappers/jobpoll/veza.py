@@ -35,7 +35,7 @@ import json
 import os
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -65,7 +65,7 @@ from ._drive import JsonSource
 from ._errors import JobNotFinished
 from ._flow import Flow, operation
 from ._policy import PollPolicy
-from ._status import JobState, JobStatus
+from ._status import JSON, JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
 
 __all__ = [
@@ -238,12 +238,12 @@ def to_status(job_id: str, task: AsyncTask) -> JobStatus:
     )
 
 
-def task_result(status: JobStatus) -> Any:
+def task_result(status: JobStatus) -> JSON:
     """The ``result`` of the task a Veza :class:`JobStatus` describes (None if it has none)."""
     task = status.response
     if not isinstance(task, AsyncTask):
         raise TypeError("status is not a Veza task status")
-    return None if isinstance(task.result, Unset) else task.result
+    return None if isinstance(task.result, Unset) else cast(JSON, task.result)
 
 
 def _unwrap(body: object) -> dict[str, Any]:
@@ -319,7 +319,7 @@ def result_request(task_id: str) -> Request:
     return get_async_task._get_kwargs(task_id)
 
 
-def finished(status: JobStatus, response: httpx.Response | None = None) -> Any:
+def finished(status: JobStatus, response: httpx.Response | None = None) -> JSON:
     """The result of a SUCCEEDED task; ``JobFailed``/``JobCanceled`` for those states, and
     ``JobNotFinished`` (with ``status``) for a task that is not finished."""
     if status.state is JobState.SUCCEEDED:
@@ -352,7 +352,7 @@ class _Ops(Base):
         return call(request, self._parse(parse_created), idempotent=False)
 
     @operation
-    def result(self, task_id: str) -> Flow[Any]:
+    def result(self, task_id: str) -> Flow[JSON]:
         """The ``result`` of a SUCCEEDED task (one fetch); raises for any other state."""
         tid = check_job_id(task_id, name="task_id")
         with about(VENDOR, tid):
@@ -366,7 +366,7 @@ class _Ops(Base):
         timeout: TimeoutArg = DEFAULT,
         policy: PollPolicy | None = None,
         on_update: OnUpdate | None = None,
-    ) -> Flow[Any]:
+    ) -> Flow[JSON]:
         """Create a query task, wait for it, and return its ``result``; ``timeout`` bounds all
         of it (the create's retries included)."""
         check_wait(timeout, policy, on_update)
@@ -375,7 +375,7 @@ class _Ops(Base):
             task_id = cycle.created(created, self._now())
             return task_result((yield from self._wait_in(cycle, task_id, policy, on_update)))
 
-    def _finished(self, task_id: str) -> Callable[[httpx.Response], Any]:
+    def _finished(self, task_id: str) -> Callable[[httpx.Response], JSON]:
         return lambda response: finished(self._source.interpret(task_id, response)[0], response)
 
 
