@@ -16,13 +16,13 @@ from jobpoll import JobState
 from jobpoll.phrase_mt import (
     MAX_SEGMENTS,
     AsyncPhraseMT,
+    LanguagePair,
     PhraseMT,
     join,
     split,
     to_status,
     translate_body,
 )
-from jobpoll_generated.phrase_mt.models.language_pair import LanguagePair
 from jobpoll_generated.phrase_mt.models.segment import Segment
 from jobpoll_generated.phrase_mt.models.translate_async_status_response import (
     TranslateAsyncStatusResponse,

@@ -19,6 +19,7 @@ from jobpoll.phrase_tms import (
     AsyncPhraseTMS,
     AsyncRequestRef,
     Limits,
+    PendingRequest,
     PhraseTMS,
     to_status,
 )
@@ -552,7 +553,8 @@ async def test_pending_reads_every_page(flavour: str) -> None:
     server = Server({("GET", "/api2/v1/async"): [page]})
     found = await run(make(flavour, server).pending(page_size=2))
     assert [r.id for r in found] == ["1", "2", "3"]
-    assert all(isinstance(r, AsyncRequestDtoV1) for r in found)
+    assert all(isinstance(r, PendingRequest) for r in found)
+    assert {(r.action, r.date_created) for r in found} == {("IMPORT_JOB", None)}
     assert [dict(r.url.params) for r in server.requests] == [
         {"pageNumber": "0", "pageSize": "2"},
         {"pageNumber": "1", "pageSize": "2"},

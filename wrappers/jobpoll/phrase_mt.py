@@ -55,7 +55,6 @@ from jobpoll_generated.phrase_mt.api.engine import engine_status, languages
 from jobpoll_generated.phrase_mt.api.synchronous_translation import translate
 from jobpoll_generated.phrase_mt.models.error import Error as ErrorBody
 from jobpoll_generated.phrase_mt.models.glossary_entry import GlossaryEntry
-from jobpoll_generated.phrase_mt.models.language_pair import LanguagePair
 from jobpoll_generated.phrase_mt.models.languages_request import LanguagesRequest
 from jobpoll_generated.phrase_mt.models.languages_response import LanguagesResponse
 from jobpoll_generated.phrase_mt.models.metadata import Metadata
@@ -98,6 +97,7 @@ __all__ = [
     "VENDOR",
     "AsyncPhraseMT",
     "GlossaryInput",
+    "LanguagePair",
     "PhraseMT",
     "SegmentInput",
     "check_job_id",
@@ -531,12 +531,20 @@ def parse_engine_status(response: httpx.Response, secrets: Sequence[str] = ()) -
     return _read(response, "Phrase MT engine status", _engine_status, secrets)
 
 
+@attrs.frozen
+class LanguagePair:
+    """A language pair the engine supports (Phrase locale codes, e.g. ``en`` → ``zh_tw``)."""
+
+    source_language: str
+    target_language: str
+
+
 def _pairs(body: dict[str, Any]) -> list[LanguagePair]:
     pairs = LanguagesResponse.from_dict(body).language_pairs
     for pair in pairs:
         if not isinstance(pair.source_language, str) or not isinstance(pair.target_language, str):
             raise TypeError("a language code is not a string")
-    return pairs
+    return [LanguagePair(p.source_language, p.target_language) for p in pairs]
 
 
 def parse_languages(response: httpx.Response, secrets: Sequence[str] = ()) -> list[LanguagePair]:

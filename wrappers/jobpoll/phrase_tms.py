@@ -89,6 +89,7 @@ __all__ = [
     "AsyncPhraseTMS",
     "AsyncRequestRef",
     "Limits",
+    "PendingRequest",
     "PhraseTMS",
     "check_job_id",
     "to_status",
@@ -312,6 +313,26 @@ class Limits:
         return self.limit is not None and self.count >= self.limit
 
 
+@attrs.frozen
+class PendingRequest:
+    """One of your pending async requests, as :meth:`PhraseTMS.pending` lists them: ``id``
+    (None if the listing left it out), ``action`` and ``date_created`` when given."""
+
+    id: str | None
+    action: str | None = None
+    date_created: datetime.datetime | None = None
+
+
+def _pending(dto: AsyncRequestDtoV1) -> PendingRequest:
+    """What a listed request says that we read (anything else is left: the reading rule)."""
+    created = dto.date_created
+    return PendingRequest(
+        id=dto.id if isinstance(dto.id, str) else None,
+        action=dto.action if isinstance(dto.action, str) else None,
+        date_created=created if isinstance(created, datetime.datetime) else None,
+    )
+
+
 def _uid(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string uid, got {type(value).__name__}")
@@ -449,18 +470,20 @@ def pending_request(page_number: int, page_size: int) -> Request:
     return list_pending_requests._get_kwargs(page_number=page_number, page_size=page_size)
 
 
-def _page(body: dict[str, Any]) -> tuple[list[AsyncRequestDtoV1], int | None]:
+def _page(body: dict[str, Any]) -> tuple[list[PendingRequest], int | None]:
     page = PageDtoAsyncRequestDtoV1.from_dict(body)
     content = [] if isinstance(page.content, Unset) else page.content
     if not isinstance(content, list):
         raise TypeError("content is not a list")
     total = page.total_pages
-    return content, total if isinstance(total, int) and not isinstance(total, bool) else None
+    return [_pending(dto) for dto in content], total if isinstance(total, int) and not isinstance(
+        total, bool
+    ) else None
 
 
 def parse_pending(
     response: httpx.Response, secrets: Sequence[str] = ()
-) -> tuple[list[AsyncRequestDtoV1], int | None]:
+) -> tuple[list[PendingRequest], int | None]:
     """One page of pending requests and the total number of pages (None if not given)."""
     return _read(response, "Phrase TMS pending requests", _page, secrets)
 
@@ -707,13 +730,13 @@ class _Ops(Base):
         return call(limits_request(), self._parse(parse_limits), idempotent=True)
 
     @operation
-    def pending(self, *, page_size: int = 50) -> Flow[list[AsyncRequestDtoV1]]:
+    def pending(self, *, page_size: int = 50) -> Flow[list[PendingRequest]]:
         """Every pending async request of yours, all pages read (``page_size`` per request).
 
         Requests finishing meanwhile shift the pages, so one may be missed or seen twice.
         """
         size = _check_page_size(page_size)
-        found: list[AsyncRequestDtoV1] = []
+        found: list[PendingRequest] = []
         number = 0
         while True:
             content, total = yield from call(
