@@ -73,7 +73,7 @@ def test_failed_job_raises_job_failed_with_reasons_and_job_id():
         assert isinstance(err, jobpoll.JobFailed)
         assert err.vendor == "toy"
         assert err.job_id == "j1"
-        assert err.errors == ["E1: broken"]
+        assert err.errors == ("E1: broken",)
         assert "bad file" in str(err)
         assert err.status is not None and err.status.state is JobState.FAILED
         assert err.response is not None and err.response.status_code == 200

@@ -84,7 +84,7 @@ async def test_failed_job_raises_job_failed_and_half_the_messages_went_out(alpha
 
     err = info.value
     assert err.vendor == "alphasms" and err.job_id in alphasms_sim.jobs
-    assert err.errors == ["FAILED"]
+    assert err.errors == ("FAILED",)
     assert "message_statuses" in err.status.detail
     statuses = await sms("message_statuses", [m.id for m in messages])
     assert [s.name for s in statuses[5:]] == ["ERR_UNKNOWN"] * 5

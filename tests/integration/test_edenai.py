@@ -61,7 +61,7 @@ async def test_failed_job_raises_job_failed_with_the_provider_error(edenai_sim, 
         await eden("run", MODEL, AUDIO)
 
     err = info.value
-    assert err.errors == ["ProviderError: provider timed out"]
+    assert err.errors == ("ProviderError: provider timed out",)
     assert err.vendor == "edenai" and uuid.UUID(err.job_id)
     with pytest.raises(jobpoll.JobFailed):
         await eden("result", err.job_id)

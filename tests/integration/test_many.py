@@ -42,7 +42,7 @@ async def test_wait_all_over_five_vendors_reports_one_failure_for_its_job_only(
     assert [o.index for o in failed] == [3]
     err = failed[0].error
     assert isinstance(err, jobpoll.JobFailed)
-    assert err.errors == ["ProviderError: provider quota exceeded"]
+    assert err.errors == ("ProviderError: provider quota exceeded",)
     assert (err.vendor, err.job_id) == ("edenai", jobs[3][1])
     for outcome in outcomes:
         if outcome.ok:

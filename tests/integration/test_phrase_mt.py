@@ -189,12 +189,12 @@ async def test_failed_job_raises_job_failed_from_wait_and_from_result(mt_sim, co
 
     with pytest.raises(jobpoll.JobFailed) as info:
         await mt("wait", job_id)
-    assert info.value.errors == ["model crashed"]
+    assert info.value.errors == ("model crashed",)
     assert info.value.job_id == job_id
 
     with pytest.raises(jobpoll.JobFailed) as again:
         await mt("result", job_id)
-    assert again.value.errors == ["model crashed"]
+    assert again.value.errors == ("model crashed",)
     assert again.value.job_id == job_id
     assert mt_sim.requests[-1].op == "poll"  # the status said why
     if mt_sim.mode == "reference":  # 200 with an empty body: the status is read at once
@@ -299,7 +299,7 @@ async def test_translate_and_wait_raises_the_failed_chunk_with_its_job_id(mt_sim
 
     second = list(mt_sim.jobs)[1]
     assert info.value.job_id == second
-    assert info.value.errors == ["segment too long"]
+    assert info.value.errors == ("segment too long",)
 
 
 async def test_concurrent_held_result_fetches(ref_sim, fake_clock):

@@ -146,7 +146,7 @@ async def test_failed_request_raises_job_failed_with_error_details(phrase_tms_si
     with pytest.raises(jobpoll.JobFailed) as info:
         await connect(phrase_tms_sim)("wait", job_id)
 
-    assert info.value.errors == ["PreTranslateFailed: No MT engine set"]
+    assert info.value.errors == ("PreTranslateFailed: No MT engine set",)
     assert info.value.status.detail == "No MT engine set"
     assert info.value.job_id == job_id
 

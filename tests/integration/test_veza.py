@@ -70,7 +70,7 @@ async def test_failed_task_raises_job_failed_with_the_reason(veza_sim, connect):
 
     err = info.value
     assert (err.vendor, err.job_id) == ("veza", task_id)
-    assert err.errors == ["query timed out (error_status 4 DEADLINE_EXCEEDED)"]
+    assert err.errors == ("query timed out (error_status 4 DEADLINE_EXCEEDED)",)
     assert err.status.state is JobState.FAILED
     assert err.resume_token is None
     with pytest.raises(jobpoll.JobFailed):

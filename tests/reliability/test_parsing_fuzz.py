@@ -41,13 +41,13 @@ JOB_IDS = {
 
 def source(vendor: str) -> Any:
     if vendor == "phrase-tms":
-        return phrase_tms._Source(phrase_tms._Auth("ApiToken", Secret(KEY)))
+        return phrase_tms._source(phrase_tms._Auth("ApiToken", Secret(KEY)))
     if vendor == "phrase-mt":
-        return phrase_mt._Source((KEY,))
+        return phrase_mt._source((KEY,))
     if vendor == "veza":
-        return veza._Source((KEY,))
+        return veza._source((KEY,))
     if vendor == "edenai":
-        return edenai._Source((KEY,))
+        return edenai._source((KEY,))
     return alphasms._Source(Secret(KEY))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import Any
 
@@ -431,36 +430,6 @@ def test_closed_client() -> None:
         sms.send_async(BATCH)
 
 
-def test_sync_and_async_have_the_same_methods() -> None:
-    def public(cls: type) -> dict[str, inspect.Signature]:
-        return {
-            name: inspect.signature(member)
-            for name, member in inspect.getmembers(cls, callable)
-            if not name.startswith("_")
-        }
-
-    sync, aio = public(AlphaSMS), public(AsyncAlphaSMS)
-    assert sync.keys() == aio.keys() - {"aclose"}  # httpx's async-only name
-    assert {"send_async", "message_statuses", "send_and_wait", "wait", "watch", "status"} <= set(
-        sync
-    )
-    for name in sync:
-        if name in ("watch",):  # Iterator vs AsyncIterator return annotations
-            assert list(sync[name].parameters) == list(aio[name].parameters)
-            continue
-        assert sync[name].parameters == aio[name].parameters, name
-        assert inspect.iscoroutinefunction(getattr(AsyncAlphaSMS, name)) == (
-            name not in ("check_job_id",)
-        ), name
-    own = ("send_async", "message_statuses", "send_and_wait")
-    for name in own:
-        assert sync[name] == aio[name], name
-    init_s = inspect.signature(AlphaSMS.__init__).parameters
-    init_a = inspect.signature(AsyncAlphaSMS.__init__).parameters
-    assert list(init_s) == list(init_a)
-    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in init_s.items() if n != "self")
-
-
 # --- the key never shows ----------------------------------------------------------------------
 
 
@@ -480,7 +449,7 @@ def test_the_key_never_shows(caplog: pytest.LogCaptureFixture) -> None:
     errors: list[jobpoll.Error] = []
     caplog.set_level(logging.DEBUG)
     with sync_client(server, FakeClock()) as sms:
-        _assert_no_key(sms, sms._source, sms._ops, sms._http, sms.policy)
+        _assert_no_key(sms, sms._source, sms._key, sms._http, sms.policy)
         with pytest.raises(jobpoll.JobFailed) as failed:
             sms.send_and_wait(BATCH)
         errors.append(failed.value)

@@ -13,12 +13,13 @@ import httpx
 import pytest
 
 import jobpoll
-from jobpoll import JobState
+from jobpoll import JobState, phrase_tms
 from jobpoll.phrase_tms import (
     DEFAULT_URL,
     AsyncPhraseTMS,
     AsyncRequestRef,
     Limits,
+    PendingRequest,
     PhraseTMS,
     to_status,
 )
@@ -181,7 +182,7 @@ async def test_failed_request_raises_job_failed_with_details(flavour: str) -> No
     err = info.value
     assert err.vendor == "phrase-tms"
     assert err.job_id == "42"
-    assert err.errors == ["JOB_LOCKED: Job j1 is locked", "NO_TM"]
+    assert err.errors == ("JOB_LOCKED: Job j1 is locked", "NO_TM")
     assert "Pre-translation failed" in str(err)
     assert err.status is not None
     assert err.status.vendor_status == "failed"
@@ -481,7 +482,7 @@ def test_repr_never_shows_the_token() -> None:
     ):
         assert TOKEN not in repr(client)
         assert TOKEN not in repr(client._http)
-        assert TOKEN not in repr(client._auth)
+        assert TOKEN not in repr(client._http._auth)
 
 
 # --- capacity, limits, pending ---------------------------------------------------------------
@@ -552,7 +553,8 @@ async def test_pending_reads_every_page(flavour: str) -> None:
     server = Server({("GET", "/api2/v1/async"): [page]})
     found = await run(make(flavour, server).pending(page_size=2))
     assert [r.id for r in found] == ["1", "2", "3"]
-    assert all(isinstance(r, AsyncRequestDtoV1) for r in found)
+    assert all(isinstance(r, PendingRequest) for r in found)
+    assert {(r.action, r.date_created) for r in found} == {("IMPORT_JOB", None)}
     assert [dict(r.url.params) for r in server.requests] == [
         {"pageNumber": "0", "pageSize": "2"},
         {"pageNumber": "1", "pageSize": "2"},
@@ -637,33 +639,6 @@ async def test_page_size_is_checked(flavour: str, size: Any) -> None:
 # --- sync and async alike --------------------------------------------------------------------
 
 
-def test_sync_and_async_have_the_same_methods_and_signatures() -> None:
-    def public(cls: type) -> dict[str, inspect.Signature]:
-        out = {}
-        for name, member in inspect.getmembers(cls, callable):
-            if name.startswith("_") and name != "__init__":
-                continue
-            sig = inspect.signature(member)
-            out[name] = sig.replace(
-                parameters=[p for n, p in sig.parameters.items() if n != "self"]
-            )
-        return out
-
-    sync, asyn = public(PhraseTMS), public(AsyncPhraseTMS)
-    assert sync.keys() == asyn.keys() - {"aclose"}  # httpx's async-only name
-    for name in ("pre_translate", "pre_translate_and_wait", "pending", "limits", "wait", "status"):
-        assert name in sync
-        assert inspect.iscoroutinefunction(getattr(AsyncPhraseTMS, name))
-    for name, sig in sync.items():
-        other = asyn[name]
-        assert list(sig.parameters) == list(other.parameters), name
-        for pname, param in sig.parameters.items():
-            twin = other.parameters[pname]
-            assert (param.kind, param.default) == (twin.kind, twin.default), (name, pname)
-        if name not in ("__init__", "close", "watch", "__enter__", "__exit__"):
-            assert str(sig.return_annotation) == str(other.return_annotation), name
-
-
 # --- #10: a job id is never lost after a 2xx ------------------------------------------------
 
 
@@ -697,3 +672,34 @@ async def test_capacity_wait_and_submit_share_the_whole_cycle_budget(flavour: st
         )
     assert clock.now() <= 8.0
     assert len(server.calls(*LIMITS)) == 3 and len(server.calls(*SUBMIT)) == 2
+
+
+async def test_login_request_and_relogin_share_one_request_timeout(
+    flavour: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One request of a password client (login, the request, a re-login on 401, the request
+    again) takes the one timeout the engine gave it, not one timeout per send."""
+    now = [0.0]
+    granted: list[float] = []
+
+    def spend(reply: httpx.Response) -> Callable[[httpx.Request], httpx.Response]:
+        def handler(request: httpx.Request) -> httpx.Response:
+            granted.append(request.extensions["timeout"]["read"])
+            now[0] += 3.0  # each send takes 3 s of the time
+            return reply
+
+        return handler
+
+    monkeypatch.setattr(phrase_tms.time, "monotonic", lambda: now[0])
+    server = Server(
+        {
+            LOGIN: [spend(login_ok("login-token-1")), spend(login_ok("login-token-2"))],
+            POLL: [spend(httpx.Response(401)), spend(req(acceptedSegmentsCount=1))],
+        }
+    )
+    client = make(flavour, server, username="me", password=PASSWORD, timeout=None)
+    policy = jobpoll.PollPolicy(request_timeout=10.0)
+    status = await run(client.wait("42", policy=policy, timeout=None))
+    assert status.done
+    # login, 401, re-login, the request again: each gets what is left of the one 10 s
+    assert granted[:4] == pytest.approx([10.0, 7.0, 4.0, 1.0])

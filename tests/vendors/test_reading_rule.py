@@ -154,7 +154,7 @@ TMS_OBJECTS = [
 
 
 def _tms(doc: Any) -> JobStatus:
-    source = phrase_tms._Source(phrase_tms._Auth("ApiToken", None))
+    source = phrase_tms._source(phrase_tms._Auth("ApiToken", None))
     return source.interpret("42", reply(doc))[0]
 
 
@@ -192,7 +192,7 @@ MT_STATUS_BASES = [
 
 
 def _mt(doc: Any) -> JobStatus:
-    return phrase_mt._Source(()).interpret("j-1", reply(doc))[0]
+    return phrase_mt._source(()).interpret("j-1", reply(doc))[0]
 
 
 @SETTINGS
@@ -281,7 +281,7 @@ HARMLESS_STATUS = st.one_of(
     st.just(ABSENT),
     st.none(),
     st.just("UNKNOWN_STATUS"),
-    st.floats(),
+    st.floats(allow_nan=False, allow_infinity=False),  # JSON has no NaN or inf
     st.lists(st.none(), max_size=1),
 )
 
@@ -307,7 +307,7 @@ def veza_task(draw: st.DrawFn) -> tuple[dict[str, Any], Any]:
 
 
 def _veza(doc: Any) -> JobStatus:
-    return veza._Source(()).interpret("t-1", reply(doc))[0]
+    return veza._source(()).interpret("t-1", reply(doc))[0]
 
 
 @SETTINGS

@@ -4,6 +4,9 @@ Start with a vendor client (``jobpoll.PhraseTMS``, ``jobpoll.EdenAI``, ...), the
 Every error is a :class:`jobpoll.Error`; see ``jobpoll._errors`` for the tree.
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from ._client import DEFAULT
 from ._errors import (
     APIError,
@@ -23,18 +26,37 @@ from ._errors import (
 )
 from ._many import Outcome, as_completed, wait_all
 from ._policy import PollPolicy
-from ._status import JobState, JobStatus, PollStats
+from ._status import JSON, JobState, JobStatus, PollStats
 from ._token import ResumeState
 from ._token import decode as parse_token
 from ._version import __version__
-from .alphasms import AlphaSMS, AsyncAlphaSMS, Message, MessageStatus
-from .edenai import AsyncEdenAI, EdenAI
-from .phrase_mt import AsyncPhraseMT, PhraseMT
-from .phrase_tms import AsyncPhraseTMS, PhraseTMS
-from .veza import AsyncVeza, Veza
+
+if TYPE_CHECKING:  # imported on first use (PEP 562): each pulls in its generated client
+    from .alphasms import AlphaSMS, AsyncAlphaSMS, Message, MessageStatus
+    from .edenai import AsyncEdenAI, EdenAI
+    from .phrase_mt import AsyncPhraseMT, PhraseMT
+    from .phrase_tms import AsyncPhraseTMS, PhraseTMS
+    from .veza import AsyncVeza, Veza
+
+_LAZY = {
+    "AlphaSMS": "alphasms",
+    "AsyncAlphaSMS": "alphasms",
+    "Message": "alphasms",
+    "MessageStatus": "alphasms",
+    "EdenAI": "edenai",
+    "AsyncEdenAI": "edenai",
+    "PhraseMT": "phrase_mt",
+    "AsyncPhraseMT": "phrase_mt",
+    "PhraseTMS": "phrase_tms",
+    "AsyncPhraseTMS": "phrase_tms",
+    "Veza": "veza",
+    "AsyncVeza": "veza",
+}
+"""The vendor names, by the module that defines them: ``import jobpoll`` stays light."""
 
 __all__ = [
     "DEFAULT",
+    "JSON",
     "APIError",
     "AlphaSMS",
     "AsyncAlphaSMS",
@@ -72,3 +94,16 @@ __all__ = [
     "parse_token",
     "wait_all",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,8 +1,10 @@
 """What every vendor client shares: status, wait, watch and resume over the engine, closing,
-and the one-shot calls (submit, result) with their safe retries.
+the one-shot calls (submit, result) with their safe retries, and the two drivers of flows.
 
-A vendor module subclasses :class:`SyncClient` and :class:`AsyncClient`, hands them its
-:class:`~jobpoll._drive.Source` and HTTP channel, and adds its own submit/result methods.
+A vendor module writes its operations once, as flows (:mod:`jobpoll._flow`): generators that
+yield the steps below — :class:`Call`, :class:`Until`, :class:`Wait` — and one class of them
+(``_Ops(Base)``) is mixed into both :class:`SyncClient` and :class:`AsyncClient`, which run
+each step through the engine (``_core``) with the caller's deadline.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import contextlib
 import contextvars
 import random as _random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from types import TracebackType
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Generic, ParamSpec, Self, TypeVar, cast
 
 import attrs
 import httpx
@@ -22,13 +24,14 @@ import httpx
 from . import _config, _drive
 from ._core import Machine, Start, call_machine, until_machine, wait_machine, with_grace
 from ._errors import Error
-from ._http import transport_error
+from ._flow import Flow, operation
 from ._policy import PollPolicy
 from ._status import JobStatus, PollStats
 from ._token import decode
 from ._transport import AsyncHttp, Request, SyncHttp
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 OnUpdate = Callable[[JobStatus], object]
 
@@ -116,16 +119,112 @@ def name_jobs(err: Error, vendor: str, job_ids: list[str]) -> None:
     own), ``job_ids`` (all) and, when there are several, the message."""
     if not job_ids:
         return
-    err.vendor = err.vendor or vendor
-    err.job_id = err.job_id or job_ids[0]
-    ids = tuple(dict.fromkeys([err.job_id, *job_ids]))
+    first = err._about(vendor, job_ids[0]).job_id or job_ids[0]
+    ids = tuple(dict.fromkeys([first, *job_ids]))
     err.job_ids = ids
     if len(ids) > 1 and "jobs created by this call" not in err.message:
         err.message = f"{err.message} (jobs created by this call: {', '.join(ids)})"
 
 
-class _Common:
-    """Settings and id checks shared by the sync and async bases."""
+@attrs.frozen
+class Call(Generic[T]):
+    """Step: a one-shot call with its safe retries (:func:`~jobpoll._core.call_machine`),
+    within ``deadline`` (absolute; DEFAULT: the whole-cycle call's, else the client's)."""
+
+    request: Request
+    parse: Callable[[httpx.Response], T]
+    idempotent: bool
+    policy: PollPolicy | None = None
+    deadline: float | _Default | None = DEFAULT
+
+
+@attrs.frozen
+class Until(Generic[T]):
+    """Step: repeat a read until ``not_ready`` has no objection, within ``deadline``
+    (:func:`~jobpoll._core.until_machine`)."""
+
+    request: Request
+    parse: Callable[[httpx.Response], T]
+    not_ready: Callable[[T], str | None]
+    deadline: float | None
+
+
+@attrs.frozen
+class Wait:
+    """Step: poll ``job_id`` until it is done, for ``left`` seconds at most (None: no
+    deadline); the value is the final status."""
+
+    job_id: str
+    left: float | None
+    policy: PollPolicy
+    start: Start | None = None
+    on_update: OnUpdate | None = None
+
+
+@attrs.frozen
+class Send:
+    """Step: send one request, no retries, within ``timeout`` seconds; the value is the
+    response (a failure raises its jobpoll error)."""
+
+    request: Request
+    timeout: float
+
+
+@attrs.frozen
+class Each(Generic[T]):
+    """Step: run several flows; the value is the list of their values, in order. The sync
+    driver runs them one after another; the async one runs them concurrently, and the first
+    failure cancels the others and is raised."""
+
+    flows: list[Flow[T]]
+
+
+Step = Call[Any] | Until[Any] | Wait | Send | Each[Any]
+
+
+def call(
+    request: Request,
+    parse: Callable[[httpx.Response], T],
+    *,
+    idempotent: bool,
+    policy: PollPolicy | None = None,
+    deadline: float | _Default | None = DEFAULT,
+) -> Flow[T]:
+    """The flow of one :class:`Call` (``yield from`` it: typed, unlike a bare ``yield``)."""
+    return cast(T, (yield Call(request, parse, idempotent, policy, deadline)))
+
+
+def until(
+    request: Request,
+    parse: Callable[[httpx.Response], T],
+    not_ready: Callable[[T], str | None],
+    *,
+    deadline: float | None,
+) -> Flow[T]:
+    """The flow of one :class:`Until`."""
+    return cast(T, (yield Until(request, parse, not_ready, deadline)))
+
+
+def each(flows: list[Flow[T]]) -> Flow[list[T]]:
+    """The flow of one :class:`Each`."""
+    return cast(list[T], (yield Each(flows)))
+
+
+def wait_for(
+    job_id: str,
+    left: float | None,
+    policy: PollPolicy,
+    *,
+    start: Start | None = None,
+    on_update: OnUpdate | None = None,
+) -> Flow[JobStatus]:
+    """The flow of one :class:`Wait`."""
+    return cast(JobStatus, (yield Wait(job_id, left, policy, start, on_update)))
+
+
+class Base:
+    """What the sync and async bases share: settings, id checks, and the operations every
+    vendor has (status, wait, resume), written once as flows."""
 
     vendor: ClassVar[str]
     default_policy: ClassVar[PollPolicy] = PollPolicy()
@@ -227,14 +326,75 @@ class _Common:
         start = Start(attempts=state.attempts, next_delay=state.next_delay)
         return self.check_job_id(state.job_id), limit, start
 
+    @operation
+    def status(self, job_id: str | int) -> Flow[JobStatus]:
+        """One poll: the job's status now (no retries)."""
+        jid = self.check_job_id(job_id)
+        began = self._now()
+        try:
+            response = yield Send(self._source.status_request(jid), self._status_timeout())
+        except Error as err:
+            raise err._about(self.vendor, jid) from None
+        seen = _drive.settle(self._source, jid, response, self._now(), self._hidden())
+        if seen.error is not None:
+            raise seen.error._about(self.vendor, jid)
+        assert seen.status is not None, "a settled poll has a status or an error"
+        return _one_poll(seen.status, self._now() - began, self._timeout)
+
+    @operation
+    def wait(
+        self,
+        job_id: str | int,
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Flow[JobStatus]:
+        """Poll until the job is done; return the final status or raise :class:`jobpoll.Error`."""
+        jid, left, pol = self._plan(job_id, timeout, policy, on_update)
+        return wait_for(jid, left, pol, on_update=on_update)
+
+    @operation
+    def resume(
+        self,
+        token: str,
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Flow[JobStatus]:
+        """Carry on a wait from a resume token: by default with the time it had left, or with
+        a new ``timeout``; the attempt count and backoff carry on either way."""
+        check_wait(timeout, policy, on_update)
+        jid, left, start = self._resumed(token, timeout)
+        return wait_for(jid, left, policy or self._policy, start=start, on_update=on_update)
+
+    def _wait_in(
+        self, cycle: Cycle, job_id: str, policy: PollPolicy | None, on_update: OnUpdate | None
+    ) -> Flow[JobStatus]:
+        """Wait for a job a whole-cycle call created, within the call's deadline."""
+        return wait_for(
+            job_id, cycle.left(self._now()), policy or self._policy, on_update=on_update
+        )
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._http_base()}>"
 
     def _http_base(self) -> str:
         raise NotImplementedError
 
+    def _hidden(self) -> tuple[str, ...]:
+        """The secrets to redact from anything quoted: the channel's, as they are now."""
+        raise NotImplementedError
 
-class SyncClient(_Common):
+    def _parse(
+        self, parse: Callable[[httpx.Response, Sequence[str]], T]
+    ) -> Callable[[httpx.Response], T]:
+        """``parse`` given this client's secrets, to redact from what it quotes."""
+        return lambda response: parse(response, self._hidden())
+
+
+class SyncClient(Base):
     """Base of the sync vendor clients."""
 
     def __init__(
@@ -256,21 +416,11 @@ class SyncClient(_Common):
     def _http_base(self) -> str:
         return self._http.base_url
 
+    def _hidden(self) -> tuple[str, ...]:
+        return self._http.secrets
+
     def _now(self) -> float:
         return self._clock()
-
-    def status(self, job_id: str | int) -> JobStatus:
-        """One poll: the job's status now (no retries)."""
-        jid = self.check_job_id(job_id)
-        began = self._clock()
-        try:
-            response = self._http.send(self._source.status_request(jid), self._status_timeout())
-            status, _ = self._source.interpret(jid, response)
-        except Error as err:
-            raise _tag(err, self.vendor, jid) from None
-        except httpx.TransportError as exc:
-            raise _tag(transport_error(exc), self.vendor, jid) from exc
-        return _one_poll(status, self._clock() - began, self._timeout)
 
     def watch(
         self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
@@ -281,32 +431,6 @@ class SyncClient(_Common):
         """
         jid, limit, pol = self._plan(job_id, timeout, policy)
         return self._run(jid, limit, pol, None)
-
-    def wait(
-        self,
-        job_id: str | int,
-        *,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> JobStatus:
-        """Poll until the job is done; return the final status or raise :class:`jobpoll.Error`."""
-        jid, limit, pol = self._plan(job_id, timeout, policy, on_update)
-        return self._finish(self._run(jid, limit, pol, None), on_update)
-
-    def resume(
-        self,
-        token: str,
-        *,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> JobStatus:
-        """Carry on a wait from a resume token: by default with the time it had left, or with
-        a new ``timeout``; the attempt count and backoff carry on either way."""
-        check_wait(timeout, policy, on_update)
-        jid, limit, start = self._resumed(token, timeout)
-        return self._finish(self._run(jid, limit, policy or self._policy, start), on_update)
 
     def _run(
         self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
@@ -375,16 +499,39 @@ class SyncClient(_Common):
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
 
-    def _wait_in(
-        self,
-        cycle: Cycle,
-        job_id: str,
-        policy: PollPolicy | None,
-        on_update: OnUpdate | None,
-    ) -> JobStatus:
-        """Wait for a job a whole-cycle call created, within the call's deadline."""
-        limit = cycle.left(self._clock())
-        return self._finish(self._run(job_id, limit, policy or self._policy, None), on_update)
+    def _drive(self, flow: Flow[T]) -> T:
+        """Run a flow: each step through the engine, its value (or its error) sent back."""
+        try:
+            step = next(flow)
+            while True:
+                try:
+                    value = self._step(step)
+                except BaseException as exc:  # the flow may handle it, or name its jobs on it
+                    step = flow.throw(exc)
+                else:
+                    step = flow.send(value)
+        except StopIteration as stop:
+            return cast(T, stop.value)
+        finally:
+            flow.close()
+
+    def _step(self, step: Step) -> object:
+        if isinstance(step, Call):
+            return self._call(
+                step.request,
+                step.parse,
+                idempotent=step.idempotent,
+                policy=step.policy,
+                deadline=step.deadline,
+            )
+        if isinstance(step, Until):
+            return self._until(step.request, step.parse, step.not_ready, deadline=step.deadline)
+        if isinstance(step, Send):
+            return self._http.send(step.request, step.timeout)
+        if isinstance(step, Each):
+            return [self._drive(flow) for flow in step.flows]
+        statuses = self._run(step.job_id, step.left, step.policy, step.start)
+        return self._finish(statuses, step.on_update)
 
     def close(self) -> None:
         """Close the connections this client opened (not an ``http_client`` you passed in)."""
@@ -402,7 +549,7 @@ class SyncClient(_Common):
         self.close()
 
 
-class AsyncClient(_Common):
+class AsyncClient(Base):
     """Base of the async vendor clients: the same methods as :class:`SyncClient`, awaited."""
 
     def __init__(
@@ -424,26 +571,14 @@ class AsyncClient(_Common):
     def _http_base(self) -> str:
         return self._http.base_url
 
+    def _hidden(self) -> tuple[str, ...]:
+        return self._http.secrets
+
     def _clock(self) -> float:
         return self._clock_fn() if self._clock_fn else asyncio.get_running_loop().time()
 
     def _now(self) -> float:
         return self._clock()
-
-    async def status(self, job_id: str | int) -> JobStatus:
-        """One poll: the job's status now (no retries)."""
-        jid = self.check_job_id(job_id)
-        began = self._clock()
-        try:
-            response = await self._http.send(
-                self._source.status_request(jid), self._status_timeout()
-            )
-            status, _ = self._source.interpret(jid, response)
-        except Error as err:
-            raise _tag(err, self.vendor, jid) from None
-        except httpx.TransportError as exc:
-            raise _tag(transport_error(exc), self.vendor, jid) from exc
-        return _one_poll(status, self._clock() - began, self._timeout)
 
     def watch(
         self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
@@ -451,33 +586,6 @@ class AsyncClient(_Common):
         """Yield the job's status each time its state or progress changes, the final one last."""
         jid, limit, pol = self._plan(job_id, timeout, policy)
         return self._run(jid, limit, pol, None, None)
-
-    async def wait(
-        self,
-        job_id: str | int,
-        *,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> JobStatus:
-        """Poll until the job is done; return the final status or raise :class:`jobpoll.Error`."""
-        jid, limit, pol = self._plan(job_id, timeout, policy, on_update)
-        return await self._finish(self._run(jid, limit, pol, None, None), on_update)
-
-    async def resume(
-        self,
-        token: str,
-        *,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> JobStatus:
-        """Carry on a wait from a resume token: by default with the time it had left, or with
-        a new ``timeout``; the attempt count and backoff carry on either way."""
-        check_wait(timeout, policy, on_update)
-        jid, limit, start = self._resumed(token, timeout)
-        statuses = self._run(jid, limit, policy or self._policy, start, None)
-        return await self._finish(statuses, on_update)
 
     def _run(
         self,
@@ -567,17 +675,50 @@ class AsyncClient(_Common):
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
 
-    async def _wait_in(
-        self,
-        cycle: Cycle,
-        job_id: str,
-        policy: PollPolicy | None,
-        on_update: OnUpdate | None,
-    ) -> JobStatus:
-        """Wait for a job a whole-cycle call created, within the call's deadline."""
-        limit = cycle.left(self._clock())
-        statuses = self._run(job_id, limit, policy or self._policy, None, None)
-        return await self._finish(statuses, on_update)
+    async def _drive(self, flow: Flow[T]) -> T:
+        """Run a flow: each step through the engine, its value (or its error) sent back."""
+        try:
+            step = next(flow)
+            while True:
+                try:
+                    value = await self._step(step)
+                except BaseException as exc:  # the flow may handle it, or name its jobs on it
+                    step = flow.throw(exc)
+                else:
+                    step = flow.send(value)
+        except StopIteration as stop:
+            return cast(T, stop.value)
+        finally:
+            flow.close()
+
+    async def _step(self, step: Step) -> object:
+        if isinstance(step, Call):
+            return await self._call(
+                step.request,
+                step.parse,
+                idempotent=step.idempotent,
+                policy=step.policy,
+                deadline=step.deadline,
+            )
+        if isinstance(step, Until):
+            return await self._until(
+                step.request, step.parse, step.not_ready, deadline=step.deadline
+            )
+        if isinstance(step, Send):
+            return await self._http.send(step.request, step.timeout)
+        if isinstance(step, Each):
+            return await self._each(step.flows)
+        statuses = self._run(step.job_id, step.left, step.policy, step.start, None)
+        return await self._finish(statuses, step.on_update)
+
+    async def _each(self, flows: list[Flow[T]]) -> list[T]:
+        tasks = [asyncio.ensure_future(self._drive(flow)) for flow in flows]
+        try:
+            return await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def aclose(self) -> None:
         """Close the connections this client opened (not an ``http_client`` you passed in)."""
@@ -612,7 +753,12 @@ def _one_poll(status: JobStatus, elapsed: float, timeout: float | None) -> JobSt
     return attrs.evolve(status, stats=stats)
 
 
-def _tag(err: Error, vendor: str, job_id: str) -> Error:
-    err.vendor = err.vendor or vendor
-    err.job_id = err.job_id or job_id
-    return err
+@contextlib.contextmanager
+def about(vendor: str, job_id: str) -> Iterator[None]:
+    """Name ``vendor`` and ``job_id`` in any jobpoll error raised inside, unless it names its
+    own (a flow may ``yield`` inside: errors thrown in pass through it)."""
+    try:
+        yield
+    except Error as err:
+        err._about(vendor, job_id)
+        raise

@@ -210,8 +210,7 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
 
         if reply.error is not None:
             err = reply.error
-            err.vendor = err.vendor or vendor
-            err.job_id = err.job_id or job_id
+            err._about(vendor, job_id)
             if err.status is None:
                 err.status = last_good()
             if err.response is None:
@@ -324,7 +323,7 @@ def terminal_error(status: JobStatus, response: httpx.Response | None) -> Error:
     if kind is JobFailed:
         return JobFailed(
             msg,
-            errors=list(status.errors),
+            errors=status.errors,
             vendor=status.vendor,
             job_id=status.job_id,
             status=status,

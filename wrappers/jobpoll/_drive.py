@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
-from typing import Protocol, TypeVar, cast
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
+from typing import Any, Protocol, TypeVar, cast
 
+import attrs
 import httpx
 
 from ._core import Attempt, CallMachine, Emit, Machine, Observation, Poll, Sleep
 from ._errors import Error
-from ._http import malformed, redact
+from ._http import Check, check, json_object, malformed, read_json, redact, retry_after
 from ._status import JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
 
@@ -29,7 +30,10 @@ class Source(Protocol):
     Both are pure; the drivers send the request over the client's :mod:`_transport`.
     """
 
-    vendor: str
+    @property
+    def vendor(self) -> str:
+        """The vendor's name, as errors give it."""
+        ...
 
     def status_request(self, job_id: str) -> Request:
         """The status request for ``job_id``, as ``build_request`` keyword arguments."""
@@ -40,13 +44,47 @@ class Source(Protocol):
         ...
 
 
+@attrs.frozen
+class JsonSource:
+    """The :class:`Source` of a vendor whose status is a JSON document: the status request of
+    a job, and ``read(job_id, object)`` from the (unwrapped) JSON object to its status, run
+    through :func:`~jobpoll._http.read_json` (status check, JSON, and anything ``read``
+    chokes on as a redacted, retryable ``MalformedResponse``)."""
+
+    vendor: str
+    what: str
+    """What messages call a job, before its id (``"Veza task"``)."""
+    request: Callable[[str], Request]
+    read: Callable[[str, dict[str, Any]], JobStatus]
+    secrets: Callable[[], Sequence[str]]
+    """The credentials to redact, as they are now (a login may change them)."""
+    check_status: Check = check
+    unwrap: Callable[[Any], dict[str, Any]] = json_object
+    """The job's object in the parsed body (default: the body, which must be an object)."""
+
+    def status_request(self, job_id: str) -> Request:
+        return self.request(job_id)
+
+    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
+        status = read_json(
+            response,
+            lambda body: self.read(job_id, self.unwrap(body)),
+            what=f"{self.what} {job_id}",
+            secrets=self.secrets(),
+            check_status=self.check_status,
+        )
+        return status, retry_after(response)
+
+
 Gate = Callable[[str], contextlib.AbstractAsyncContextManager[object]]
 """Wraps each async request of a vendor (concurrency caps and rate limits of many-job waits)."""
 
 
-def _settle(
+def settle(
     source: Source, job_id: str, response: httpx.Response, now: float, secrets: tuple[str, ...]
 ) -> Observation:
+    """What ``response`` says of the job: its status and delay hint, or the jobpoll error its
+    reader raised (any other exception from the reader is a malformed response)."""
     try:
         status, hint = source.interpret(job_id, response)
     except Error as err:
@@ -94,7 +132,7 @@ def run(
                 except Error as err:  # the channel raises nothing else
                     reply = Observation(clock(), error=err)
                 else:
-                    reply = _settle(source, job_id, response, clock(), http.secrets)
+                    reply = settle(source, job_id, response, clock(), http.secrets)
             elif isinstance(command, Sleep):
                 sleep(command.seconds)
                 reply = clock()
@@ -141,7 +179,7 @@ async def arun(
                 except Error as err:  # the channel raises nothing else
                     reply = Observation(clock(), error=err)
                 else:
-                    reply = _settle(source, job_id, response, clock(), http.secrets)
+                    reply = settle(source, job_id, response, clock(), http.secrets)
             elif isinstance(command, Sleep):
                 await sleep(command.seconds)
                 reply = clock()
@@ -182,7 +220,7 @@ def call(
                 try:
                     response = http.send(request, command.timeout)
                 except Error as err:  # the channel raises nothing else
-                    reply = Attempt(clock(), error=_vendored(err, http.vendor))
+                    reply = Attempt(clock(), error=err._about(http.vendor))
                 else:
                     reply = _parsed(parse, response, clock(), http)
             else:
@@ -214,7 +252,7 @@ async def acall(
                 try:
                     response = await http.send(request, command.timeout)
                 except Error as err:  # the channel raises nothing else
-                    reply = Attempt(clock(), error=_vendored(err, http.vendor))
+                    reply = Attempt(clock(), error=err._about(http.vendor))
                 else:
                     reply = _parsed(parse, response, clock(), http)
             else:
@@ -232,17 +270,12 @@ def _parsed(parse: Parse[T], response: httpx.Response, now: float, http: Channel
     try:
         return Attempt(now, value=parse(response))
     except Error as err:
-        return Attempt(now, error=_vendored(err, http.vendor))
+        return Attempt(now, error=err._about(http.vendor))
     except Exception as exc:  # a parser's slip is the body's shape, not a crash
         bad = _unreadable(exc, response, f"the {http.vendor} answer", http.secrets)
-        return Attempt(now, error=_vendored(bad, http.vendor))
+        return Attempt(now, error=bad._about(http.vendor))
 
 
 def _results(request: Request) -> Request:
     """A one-shot call's request: its answer may carry a result (the larger cap)."""
     return request if "carries_result" in request else {**request, "carries_result": True}
-
-
-def _vendored(err: Error, vendor: str) -> Error:
-    err.vendor = err.vendor or vendor
-    return err

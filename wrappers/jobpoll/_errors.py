@@ -29,9 +29,11 @@ request carries the credential); everything else round-trips.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import httpx
 
     from ._status import JobStatus, PollStats
@@ -64,6 +66,13 @@ class Error(Exception):
         """What the wait had spent when it raised (attempts include failed polls); None
         outside a wait."""
         self._job_ids: tuple[str, ...] = ()
+
+    def _about(self, vendor: str | None, job_id: str | None = None) -> Self:
+        """Name ``vendor`` and ``job_id`` here unless the error names its own; returns it.
+        The one place an error gets the context it was raised without."""
+        self.vendor = self.vendor or vendor
+        self.job_id = self.job_id or job_id
+        return self
 
     @property
     def job_ids(self) -> tuple[str, ...]:
@@ -125,9 +134,10 @@ class JobError(Error):
 class JobFailed(JobError):
     """The vendor reports the job as failed. ``errors`` lists the vendor's reasons."""
 
-    def __init__(self, message: str, *, errors: list[Any] | None = None, **kw: Any) -> None:
+    def __init__(self, message: str, *, errors: Iterable[str] = (), **kw: Any) -> None:
         super().__init__(message, **kw)
-        self.errors: list[Any] = list(errors or [])
+        self.errors: tuple[str, ...] = tuple(errors)
+        """The vendor's reasons, one line each: the same as the failed ``status.errors``."""
 
 
 class JobCanceled(JobError):

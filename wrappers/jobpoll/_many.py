@@ -143,8 +143,7 @@ async def as_completed(
         try:
             status = await client._wait_gated(job_id, timeout=timeout, policy=policy, gate=gate)
         except Error as err:
-            err.vendor = err.vendor or client.vendor
-            err.job_id = err.job_id or jid
+            err._about(client.vendor, jid)
             return Outcome(client.vendor, jid, index, error=err)
         except Exception as exc:  # one job's surprise must not cost the others
             return Outcome(client.vendor, jid, index, error=_unexpected(exc, client, jid))

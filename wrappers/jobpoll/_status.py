@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
+
+from ._token import token_for
+
+JSON: TypeAlias = "dict[str, JSON] | list[JSON] | str | int | float | bool | None"
+"""A JSON value as Python's ``json`` module reads it: what a vendor's free-form result is."""
 
 
 class JobState(enum.StrEnum):
@@ -82,6 +87,4 @@ class JobStatus:
 
     def resume_token(self) -> str:
         """A token that resumes this wait in another process (``client.resume(token)``)."""
-        from ._token import token_for
-
         return token_for(self)

@@ -17,12 +17,14 @@ import hmac
 import json
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._errors import InvalidToken
-from ._status import JobStatus, PollStats
+
+if TYPE_CHECKING:  # tokens depend on statuses for typing only: _status imports this module
+    from ._status import JobStatus, PollStats
 
 PREFIX = "jobpoll1"
 VERSION = 1

@@ -23,8 +23,8 @@ import contextlib
 import json
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -50,12 +50,24 @@ from jobpoll_generated.edenai.models.universal_ai_async_response_error_type_0 im
 from jobpoll_generated.edenai.types import UNSET, Unset
 
 from . import _config, _http
-from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
+from ._client import (
+    DEFAULT,
+    AsyncClient,
+    Base,
+    OnUpdate,
+    SyncClient,
+    TimeoutArg,
+    about,
+    call,
+    check_wait,
+)
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
-from ._errors import APIError, Error, JobNotFinished, MalformedResponse
+from ._drive import JsonSource
+from ._errors import APIError, JobNotFinished, MalformedResponse
+from ._flow import Flow, operation
 from ._policy import PollPolicy
-from ._status import JobState, JobStatus
+from ._status import JSON, JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
 
 __all__ = [
@@ -158,12 +170,12 @@ def to_status(job_id: str, job: UniversalAIAsyncResponse) -> JobStatus:
     )
 
 
-def job_output(status: JobStatus) -> Any:
+def job_output(status: JobStatus) -> JSON:
     """The ``output`` of the job an Eden AI :class:`JobStatus` describes (None if it has none)."""
     job = status.response
     if not isinstance(job, UniversalAIAsyncResponse):
         raise TypeError("status is not an Eden AI job status")
-    return None if isinstance(job.output, Unset) else job.output
+    return None if isinstance(job.output, Unset) else cast(JSON, job.output)
 
 
 def _validation_messages(response: httpx.Response) -> list[str]:
@@ -215,24 +227,22 @@ def _read(
         raise
 
 
-class _Source:
-    """Polls one job: the engine's :class:`~jobpoll._drive.Source` for Eden AI."""
+def _status_request(job_id: str) -> Request:
+    # The status of a finished job holds its output: read it under the result cap.
+    kwargs = get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
+    return {**kwargs, "carries_result": True}
 
-    vendor = VENDOR
 
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        self._secrets = secrets
-
-    def status_request(self, job_id: str) -> Request:
-        # The status of a finished job holds its output: read it under the result cap.
-        kwargs = get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
-        return {**kwargs, "carries_result": True}
-
-    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
-        status = _read(
-            response, f"Eden AI job {job_id}", lambda job: to_status(job_id, job), self._secrets
-        )
-        return status, _http.retry_after(response)
+def _source(secrets: tuple[str, ...]) -> JsonSource:
+    """Polls one job: the engine's source for Eden AI."""
+    return JsonSource(
+        VENDOR,
+        "Eden AI job",
+        _status_request,
+        lambda job_id, job: to_status(job_id, UniversalAIAsyncResponse.from_dict(job)),
+        lambda: secrets,
+        check_status=_check,
+    )
 
 
 # --- 3. Operations -------------------------------------------------------------------------
@@ -337,7 +347,7 @@ def result_request(job_id: str) -> Request:
     return get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
 
 
-def finished(status: JobStatus, response: httpx.Response | None = None) -> Any:
+def finished(status: JobStatus, response: httpx.Response | None = None) -> JSON:
     """The output of a successful job; ``JobFailed`` for a failed one, and ``JobNotFinished``
     (with ``status``) for a job that is not finished."""
     if status.state is JobState.SUCCEEDED:
@@ -357,26 +367,89 @@ def finished(status: JobStatus, response: httpx.Response | None = None) -> Any:
 # --- 4. Clients ----------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _about(job_id: str) -> Iterator[None]:
-    """Tag any jobpoll error raised inside with the job it concerns."""
-    try:
-        yield
-    except Error as err:
-        err.vendor = err.vendor or VENDOR
-        err.job_id = err.job_id or job_id
-        raise
+class _Ops(Base):
+    """Eden AI's operations, written once for both clients."""
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    def check_job_id(self, job_id: object) -> str:
+        """The job id (a UUID) in canonical form; ValueError naming ``job_id`` if not one."""
+        return check_job_id(job_id)
+
+    @operation
+    def submit(
+        self,
+        model: str,
+        input: Mapping[str, Any],
+        *,
+        provider_params: Mapping[str, Any] | None = None,
+        show_original_response: bool = False,
+        fallbacks: Sequence[str] | None = None,
+        webhook_receiver: str | None = None,
+        user_webhook_parameters: Mapping[str, Any] | None = None,
+    ) -> Flow[str]:
+        """Start a job (``model`` is ``feature/subfeature/provider[/model]``); returns its id."""
+        body = submit_body(
+            model,
+            input,
+            provider_params=provider_params,
+            show_original_response=show_original_response,
+            fallbacks=fallbacks,
+            webhook_receiver=webhook_receiver,
+            user_webhook_parameters=user_webhook_parameters,
+        )
+        return call(submit_request(body), self._parse(parse_submitted), idempotent=False)
+
+    @operation
+    def result(self, job_id: str) -> Flow[JSON]:
+        """The ``output`` of a successful job (one fetch); raises for any other status."""
+        jid = check_job_id(job_id)
+        with about(VENDOR, jid):
+            return (yield from call(result_request(jid), self._finished(jid), idempotent=True))
+
+    @operation
+    def run(
+        self,
+        model: str,
+        input: Mapping[str, Any],
+        *,
+        provider_params: Mapping[str, Any] | None = None,
+        show_original_response: bool = False,
+        fallbacks: Sequence[str] | None = None,
+        webhook_receiver: str | None = None,
+        user_webhook_parameters: Mapping[str, Any] | None = None,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Flow[JSON]:
+        """Submit a job, wait for it, and return its ``output``; ``timeout`` bounds all of it
+        (the submit's retries included)."""
+        check_wait(timeout, policy, on_update)
+        with self._cycle(timeout, policy) as cycle:
+            job_id = yield from _Ops.submit.flow(
+                self,
+                model,
+                input,
+                provider_params=provider_params,
+                show_original_response=show_original_response,
+                fallbacks=fallbacks,
+                webhook_receiver=webhook_receiver,
+                user_webhook_parameters=user_webhook_parameters,
+            )
+            cycle.created(job_id, self._now())
+            return job_output((yield from self._wait_in(cycle, job_id, policy, on_update)))
+
+    def _finished(self, job_id: str) -> Callable[[httpx.Response], JSON]:
+        return lambda response: finished(self._source.interpret(job_id, response)[0], response)
 
 
-class EdenAI(SyncClient):
+class EdenAI(_Ops, SyncClient):
     """Eden AI async jobs, synchronously.
 
     ``api_key`` (or ``EDENAI_API_KEY``) is sent as ``Authorization: Bearer <key>``;
     ``base_url`` (or ``EDENAI_URL``) defaults to https://api.edenai.run.
     """
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -392,17 +465,17 @@ class EdenAI(SyncClient):
         random: Callable[[], float] | None = None,
     ) -> None:
         check_wait(timeout, policy)
-        url, headers, self._secrets = _settings(api_key, base_url)
+        url, headers, secrets = _settings(api_key, base_url)
         super().__init__(
             http=SyncHttp(
                 vendor=VENDOR,
                 base_url=url,
                 headers=headers,
-                secrets=self._secrets,
+                secrets=secrets,
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(self._secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
@@ -410,83 +483,9 @@ class EdenAI(SyncClient):
             random=random,
         )
 
-    def check_job_id(self, job_id: object) -> str:
-        """The job id (a UUID) in canonical form; ValueError naming ``job_id`` if not one."""
-        return check_job_id(job_id)
 
-    def submit(
-        self,
-        model: str,
-        input: Mapping[str, Any],
-        *,
-        provider_params: Mapping[str, Any] | None = None,
-        show_original_response: bool = False,
-        fallbacks: Sequence[str] | None = None,
-        webhook_receiver: str | None = None,
-        user_webhook_parameters: Mapping[str, Any] | None = None,
-    ) -> str:
-        """Start a job (``model`` is ``feature/subfeature/provider[/model]``); returns its id."""
-        body = submit_body(
-            model,
-            input,
-            provider_params=provider_params,
-            show_original_response=show_original_response,
-            fallbacks=fallbacks,
-            webhook_receiver=webhook_receiver,
-            user_webhook_parameters=user_webhook_parameters,
-        )
-        return self._call(submit_request(body), self._parse(parse_submitted), idempotent=False)
-
-    def result(self, job_id: str) -> Any:
-        """The ``output`` of a successful job (one fetch); raises for any other status."""
-        jid = check_job_id(job_id)
-        with _about(jid):
-            return self._call(result_request(jid), self._finished(jid), idempotent=True)
-
-    def run(
-        self,
-        model: str,
-        input: Mapping[str, Any],
-        *,
-        provider_params: Mapping[str, Any] | None = None,
-        show_original_response: bool = False,
-        fallbacks: Sequence[str] | None = None,
-        webhook_receiver: str | None = None,
-        user_webhook_parameters: Mapping[str, Any] | None = None,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> Any:
-        """Submit a job, wait for it, and return its ``output``; ``timeout`` bounds all of it
-        (the submit's retries included)."""
-        check_wait(timeout, policy, on_update)
-        with self._cycle(timeout, policy) as cycle:
-            job_id = self.submit(
-                model,
-                input,
-                provider_params=provider_params,
-                show_original_response=show_original_response,
-                fallbacks=fallbacks,
-                webhook_receiver=webhook_receiver,
-                user_webhook_parameters=user_webhook_parameters,
-            )
-            cycle.created(job_id, self._clock())
-            return job_output(self._wait_in(cycle, job_id, policy, on_update))
-
-    def _finished(self, job_id: str) -> Callable[[httpx.Response], Any]:
-        return lambda response: finished(self._source.interpret(job_id, response)[0], response)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._secrets)
-
-
-class AsyncEdenAI(AsyncClient):
+class AsyncEdenAI(_Ops, AsyncClient):
     """Eden AI async jobs on asyncio: the methods of :class:`EdenAI`, awaited."""
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -502,92 +501,20 @@ class AsyncEdenAI(AsyncClient):
         random: Callable[[], float] | None = None,
     ) -> None:
         check_wait(timeout, policy)
-        url, headers, self._secrets = _settings(api_key, base_url)
+        url, headers, secrets = _settings(api_key, base_url)
         super().__init__(
             http=AsyncHttp(
                 vendor=VENDOR,
                 base_url=url,
                 headers=headers,
-                secrets=self._secrets,
+                secrets=secrets,
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(self._secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
             sleep=sleep,
             random=random,
         )
-
-    def check_job_id(self, job_id: object) -> str:
-        """The job id (a UUID) in canonical form; ValueError naming ``job_id`` if not one."""
-        return check_job_id(job_id)
-
-    async def submit(
-        self,
-        model: str,
-        input: Mapping[str, Any],
-        *,
-        provider_params: Mapping[str, Any] | None = None,
-        show_original_response: bool = False,
-        fallbacks: Sequence[str] | None = None,
-        webhook_receiver: str | None = None,
-        user_webhook_parameters: Mapping[str, Any] | None = None,
-    ) -> str:
-        """Start a job (``model`` is ``feature/subfeature/provider[/model]``); returns its id."""
-        body = submit_body(
-            model,
-            input,
-            provider_params=provider_params,
-            show_original_response=show_original_response,
-            fallbacks=fallbacks,
-            webhook_receiver=webhook_receiver,
-            user_webhook_parameters=user_webhook_parameters,
-        )
-        parse = self._parse(parse_submitted)
-        return await self._call(submit_request(body), parse, idempotent=False)
-
-    async def result(self, job_id: str) -> Any:
-        """The ``output`` of a successful job (one fetch); raises for any other status."""
-        jid = check_job_id(job_id)
-        with _about(jid):
-            return await self._call(result_request(jid), self._finished(jid), idempotent=True)
-
-    async def run(
-        self,
-        model: str,
-        input: Mapping[str, Any],
-        *,
-        provider_params: Mapping[str, Any] | None = None,
-        show_original_response: bool = False,
-        fallbacks: Sequence[str] | None = None,
-        webhook_receiver: str | None = None,
-        user_webhook_parameters: Mapping[str, Any] | None = None,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> Any:
-        """Submit a job, wait for it, and return its ``output``; ``timeout`` bounds all of it
-        (the submit's retries included)."""
-        check_wait(timeout, policy, on_update)
-        with self._cycle(timeout, policy) as cycle:
-            job_id = await self.submit(
-                model,
-                input,
-                provider_params=provider_params,
-                show_original_response=show_original_response,
-                fallbacks=fallbacks,
-                webhook_receiver=webhook_receiver,
-                user_webhook_parameters=user_webhook_parameters,
-            )
-            cycle.created(job_id, self._clock())
-            return job_output(await self._wait_in(cycle, job_id, policy, on_update))
-
-    def _finished(self, job_id: str) -> Callable[[httpx.Response], Any]:
-        return lambda response: finished(self._source.interpret(job_id, response)[0], response)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._secrets)

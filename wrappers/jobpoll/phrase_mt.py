@@ -38,11 +38,9 @@ engines do, and what this module reads (vendors.md §2):
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import re
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -57,7 +55,6 @@ from jobpoll_generated.phrase_mt.api.engine import engine_status, languages
 from jobpoll_generated.phrase_mt.api.synchronous_translation import translate
 from jobpoll_generated.phrase_mt.models.error import Error as ErrorBody
 from jobpoll_generated.phrase_mt.models.glossary_entry import GlossaryEntry
-from jobpoll_generated.phrase_mt.models.language_pair import LanguagePair
 from jobpoll_generated.phrase_mt.models.languages_request import LanguagesRequest
 from jobpoll_generated.phrase_mt.models.languages_response import LanguagesResponse
 from jobpoll_generated.phrase_mt.models.metadata import Metadata
@@ -73,10 +70,23 @@ from jobpoll_generated.phrase_mt.models.translate_response import TranslateRespo
 from jobpoll_generated.phrase_mt.types import UNSET, Unset
 
 from . import _config, _drive, _http
-from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
+from ._client import (
+    DEFAULT,
+    AsyncClient,
+    Base,
+    OnUpdate,
+    SyncClient,
+    TimeoutArg,
+    about,
+    call,
+    check_wait,
+    each,
+)
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
+from ._drive import JsonSource
 from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse
+from ._flow import Flow, operation
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -87,6 +97,7 @@ __all__ = [
     "VENDOR",
     "AsyncPhraseMT",
     "GlossaryInput",
+    "LanguagePair",
     "PhraseMT",
     "SegmentInput",
     "check_job_id",
@@ -222,25 +233,16 @@ def _read(
     )
 
 
-class _Source:
-    """Polls one translation job: the engine's :class:`~jobpoll._drive.Source` for BYO MT."""
-
-    vendor = VENDOR
-
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        self._secrets = secrets
-
-    def status_request(self, job_id: str) -> Request:
-        return translate_async_status._get_kwargs(job_id)
-
-    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
-        status = _read(
-            response,
-            f"Phrase MT job {job_id}",
-            lambda body: to_status(job_id, TranslateAsyncStatusResponse.from_dict(body)),
-            self._secrets,
-        )
-        return status, _http.retry_after(response)
+def _source(secrets: tuple[str, ...]) -> JsonSource:
+    """Polls one translation job: the engine's source for BYO MT."""
+    return JsonSource(
+        VENDOR,
+        "Phrase MT job",
+        translate_async_status._get_kwargs,
+        lambda job_id, body: to_status(job_id, TranslateAsyncStatusResponse.from_dict(body)),
+        lambda: secrets,
+        check_status=_check,
+    )
 
 
 # --- 3. Operations -------------------------------------------------------------------------
@@ -529,12 +531,20 @@ def parse_engine_status(response: httpx.Response, secrets: Sequence[str] = ()) -
     return _read(response, "Phrase MT engine status", _engine_status, secrets)
 
 
+@attrs.frozen
+class LanguagePair:
+    """A language pair the engine supports (Phrase locale codes, e.g. ``en`` → ``zh_tw``)."""
+
+    source_language: str
+    target_language: str
+
+
 def _pairs(body: dict[str, Any]) -> list[LanguagePair]:
     pairs = LanguagesResponse.from_dict(body).language_pairs
     for pair in pairs:
         if not isinstance(pair.source_language, str) or not isinstance(pair.target_language, str):
             raise TypeError("a language code is not a string")
-    return pairs
+    return [LanguagePair(p.source_language, p.target_language) for p in pairs]
 
 
 def parse_languages(response: httpx.Response, secrets: Sequence[str] = ()) -> list[LanguagePair]:
@@ -543,17 +553,6 @@ def parse_languages(response: httpx.Response, secrets: Sequence[str] = ()) -> li
 
 
 # --- 4. Clients ----------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _about(job_id: str) -> Iterator[None]:
-    """Tag any jobpoll error raised inside with the job it concerns."""
-    try:
-        yield
-    except Error as err:
-        err.vendor = err.vendor or VENDOR
-        err.job_id = err.job_id or job_id
-        raise
 
 
 def _holding(policy: PollPolicy) -> PollPolicy:
@@ -567,16 +566,144 @@ def _status_parser(source: _drive.Source, job_id: str) -> Callable[[httpx.Respon
     return lambda response: source.interpret(job_id, response)[0]
 
 
-class PhraseMT(SyncClient):
+class _Ops(Base):
+    """Phrase MT's operations, written once for both clients."""
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    @operation
+    def engine_status(self, *, metadata: Mapping[str, Any] | None = None) -> Flow[bool | str]:
+        """True when the engine says ``ok``, False for ``not_ok``, else the engine's word."""
+        request = engine_status_request(metadata)
+        return call(request, self._parse(parse_engine_status), idempotent=True)
+
+    @operation
+    def languages(self, *, metadata: Mapping[str, Any] | None = None) -> Flow[list[LanguagePair]]:
+        """The language pairs the engine supports."""
+        request = languages_request(metadata)
+        return call(request, self._parse(parse_languages), idempotent=True)
+
+    @operation
+    def translate(
+        self,
+        source_language: str,
+        target_language: str,
+        segments: Iterable[SegmentInput],
+        *,
+        glossary: GlossaryInput | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Flow[TranslateResponse]:
+        """Translate at most 500 segments synchronously (retried like a read: no job is made)."""
+        body = translate_body(
+            source_language, target_language, segments, glossary=glossary, metadata=metadata
+        )
+        return call(translate_request(body), self._parse(parse_translation), idempotent=True)
+
+    @operation
+    def translate_async(
+        self,
+        source_language: str,
+        target_language: str,
+        segments: Iterable[SegmentInput],
+        *,
+        glossary: GlossaryInput | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Flow[str]:
+        """Start translating at most 500 segments; returns the job id to ``wait`` for."""
+        body = translate_body(
+            source_language, target_language, segments, glossary=glossary, metadata=metadata
+        )
+        return self._submit(body)
+
+    @operation
+    def result(self, job_id: str) -> Flow[TranslateResponse]:
+        """The translation of a finished (``done``) job; ``JobFailed`` for a failed one.
+
+        An engine that holds the request until the job ends is waited for up to the client's
+        ``timeout`` (one hour without one).
+        """
+        return self._fetch(self.check_job_id(job_id))
+
+    def _fetch(self, jid: str) -> Flow[TranslateResponse]:
+        with about(VENDOR, jid):
+            policy = _holding(self._policy)
+            refused = None
+            try:
+                request = result_request(jid)
+                got = yield from call(
+                    request, self._result_parser(jid), idempotent=True, policy=policy
+                )
+            except APIError as err:  # an engine may refuse a failed job's result with a 500
+                refused, got = _engine_refused(err), None
+            if got is None:
+                status = yield from call(
+                    self._source.status_request(jid),
+                    _status_parser(self._source, jid),
+                    idempotent=True,
+                )
+                raise empty_result(status, refused)
+            return got
+
+    @operation
+    def translate_and_wait(
+        self,
+        source_language: str,
+        target_language: str,
+        segments: Iterable[SegmentInput],
+        *,
+        glossary: GlossaryInput | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Flow[list[str]]:
+        """Translate any number of segments asynchronously; the translations in input order.
+
+        Over 500 segments become several jobs (each segment's ``idx`` set to its position):
+        all are submitted one by one, then waited for — one after another on the sync client,
+        concurrently on the async one, where the first failure cancels the other waits.
+        ``timeout`` bounds all of it, submits and result fetches included; an error names
+        every job created (``err.job_ids``).
+        """
+        body = translate_body(
+            source_language,
+            target_language,
+            segments,
+            glossary=glossary,
+            metadata=metadata,
+            limit=None,
+        )
+        check_wait(timeout, policy, on_update)
+        chunks = split(body)
+        with self._cycle(timeout, policy) as cycle:
+            job_ids = []
+            for chunk in chunks:
+                job_ids.append(cycle.created((yield from self._submit(chunk)), self._now()))
+
+            def finish(job_id: str) -> Flow[TranslateResponse]:
+                yield from self._wait_in(cycle, job_id, policy, on_update)
+                return (yield from self._fetch(job_id))
+
+            results = yield from each([finish(job_id) for job_id in job_ids])
+            return join(chunks, job_ids, results)
+
+    def _submit(self, body: TranslateRequest) -> Flow[str]:
+        request = translate_async_request(body)
+        return call(request, self._parse(parse_submitted), idempotent=False)
+
+    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse | None]:
+        what = f"Phrase MT job {job_id} result"
+        return lambda response: parse_result(response, self._hidden(), what=what)
+
+
+class PhraseMT(_Ops, SyncClient):
     """A Phrase BYO MT engine, synchronously.
 
     ``base_url`` (or ``PHRASE_MT_URL``) is the engine's own URL: there is no default.
     ``token`` (or ``PHRASE_MT_TOKEN``) is sent as ``X-Api-Token: <token>`` (``auth="api-token"``)
     or ``Authorization: Bearer <token>`` (``auth="bearer"``, an OAuth access token).
     """
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -593,17 +720,17 @@ class PhraseMT(SyncClient):
         random: Callable[[], float] | None = None,
     ) -> None:
         headers, secret = _auth_headers(token, auth)
-        self._secrets = (secret,)
+        secrets = (secret,)
         super().__init__(
             http=SyncHttp(
                 vendor=VENDOR,
                 base_url=_config.base_url(base_url, URL_ENV, None),
                 headers=headers,
-                secrets=self._secrets,
+                secrets=secrets,
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(self._secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
@@ -611,129 +738,9 @@ class PhraseMT(SyncClient):
             random=random,
         )
 
-    def engine_status(self, *, metadata: Mapping[str, Any] | None = None) -> bool | str:
-        """True when the engine says ``ok``, False for ``not_ok``, else the engine's word."""
-        request = engine_status_request(metadata)
-        return self._call(request, self._parse(parse_engine_status), idempotent=True)
 
-    def languages(self, *, metadata: Mapping[str, Any] | None = None) -> list[LanguagePair]:
-        """The language pairs the engine supports."""
-        request = languages_request(metadata)
-        return self._call(request, self._parse(parse_languages), idempotent=True)
-
-    def translate(
-        self,
-        source_language: str,
-        target_language: str,
-        segments: Iterable[SegmentInput],
-        *,
-        glossary: GlossaryInput | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> TranslateResponse:
-        """Translate at most 500 segments synchronously (retried like a read: no job is made)."""
-        body = translate_body(
-            source_language, target_language, segments, glossary=glossary, metadata=metadata
-        )
-        return self._call(translate_request(body), self._parse(parse_translation), idempotent=True)
-
-    def translate_async(
-        self,
-        source_language: str,
-        target_language: str,
-        segments: Iterable[SegmentInput],
-        *,
-        glossary: GlossaryInput | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> str:
-        """Start translating at most 500 segments; returns the job id to ``wait`` for."""
-        body = translate_body(
-            source_language, target_language, segments, glossary=glossary, metadata=metadata
-        )
-        return self._submit(body)
-
-    def result(self, job_id: str) -> TranslateResponse:
-        """The translation of a finished (``done``) job; ``JobFailed`` for a failed one.
-
-        An engine that holds the request until the job ends is waited for up to the client's
-        ``timeout`` (one hour without one).
-        """
-        return self._fetch(self.check_job_id(job_id))
-
-    def _fetch(self, jid: str) -> TranslateResponse:
-        with _about(jid):
-            policy = _holding(self._policy)
-            refused = None
-            try:
-                got = self._call(
-                    result_request(jid), self._result_parser(jid), idempotent=True, policy=policy
-                )
-            except APIError as err:  # an engine may refuse a failed job's result with a 500
-                refused, got = _engine_refused(err), None
-            if got is None:
-                status = self._call(
-                    self._source.status_request(jid),
-                    _status_parser(self._source, jid),
-                    idempotent=True,
-                )
-                raise empty_result(status, refused)
-            return got
-
-    def translate_and_wait(
-        self,
-        source_language: str,
-        target_language: str,
-        segments: Iterable[SegmentInput],
-        *,
-        glossary: GlossaryInput | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> list[str]:
-        """Translate any number of segments asynchronously; the translations in input order.
-
-        Over 500 segments become several jobs (each segment's ``idx`` set to its position):
-        all are submitted, then waited for one after another. ``timeout`` bounds all of it,
-        submits and result fetches included; an error names every job created
-        (``err.job_ids``).
-        """
-        body = translate_body(
-            source_language,
-            target_language,
-            segments,
-            glossary=glossary,
-            metadata=metadata,
-            limit=None,
-        )
-        check_wait(timeout, policy, on_update)
-        chunks = split(body)
-        with self._cycle(timeout, policy) as cycle:
-            job_ids = [cycle.created(self._submit(chunk), self._clock()) for chunk in chunks]
-            results = []
-            for job_id in job_ids:
-                self._wait_in(cycle, job_id, policy, on_update)
-                results.append(self._fetch(job_id))
-            return join(chunks, job_ids, results)
-
-    def _submit(self, body: TranslateRequest) -> str:
-        request = translate_async_request(body)
-        return self._call(request, self._parse(parse_submitted), idempotent=False)
-
-    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse | None]:
-        what = f"Phrase MT job {job_id} result"
-        return lambda response: parse_result(response, self._secrets, what=what)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._secrets)
-
-
-class AsyncPhraseMT(AsyncClient):
+class AsyncPhraseMT(_Ops, AsyncClient):
     """A Phrase BYO MT engine on asyncio: the methods of :class:`PhraseMT`, awaited."""
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -750,146 +757,20 @@ class AsyncPhraseMT(AsyncClient):
         random: Callable[[], float] | None = None,
     ) -> None:
         headers, secret = _auth_headers(token, auth)
-        self._secrets = (secret,)
+        secrets = (secret,)
         super().__init__(
             http=AsyncHttp(
                 vendor=VENDOR,
                 base_url=_config.base_url(base_url, URL_ENV, None),
                 headers=headers,
-                secrets=self._secrets,
+                secrets=secrets,
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(self._secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
             sleep=sleep,
             random=random,
         )
-
-    async def engine_status(self, *, metadata: Mapping[str, Any] | None = None) -> bool | str:
-        """True when the engine says ``ok``, False for ``not_ok``, else the engine's word."""
-        request = engine_status_request(metadata)
-        return await self._call(request, self._parse(parse_engine_status), idempotent=True)
-
-    async def languages(self, *, metadata: Mapping[str, Any] | None = None) -> list[LanguagePair]:
-        """The language pairs the engine supports."""
-        request = languages_request(metadata)
-        return await self._call(request, self._parse(parse_languages), idempotent=True)
-
-    async def translate(
-        self,
-        source_language: str,
-        target_language: str,
-        segments: Iterable[SegmentInput],
-        *,
-        glossary: GlossaryInput | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> TranslateResponse:
-        """Translate at most 500 segments synchronously (retried like a read: no job is made)."""
-        body = translate_body(
-            source_language, target_language, segments, glossary=glossary, metadata=metadata
-        )
-        parse = self._parse(parse_translation)
-        return await self._call(translate_request(body), parse, idempotent=True)
-
-    async def translate_async(
-        self,
-        source_language: str,
-        target_language: str,
-        segments: Iterable[SegmentInput],
-        *,
-        glossary: GlossaryInput | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> str:
-        """Start translating at most 500 segments; returns the job id to ``wait`` for."""
-        body = translate_body(
-            source_language, target_language, segments, glossary=glossary, metadata=metadata
-        )
-        return await self._submit(body)
-
-    async def result(self, job_id: str) -> TranslateResponse:
-        """The translation of a finished (``done``) job; ``JobFailed`` for a failed one.
-
-        An engine that holds the request until the job ends is waited for up to the client's
-        ``timeout`` (one hour without one).
-        """
-        return await self._fetch(self.check_job_id(job_id))
-
-    async def _fetch(self, jid: str) -> TranslateResponse:
-        with _about(jid):
-            policy = _holding(self._policy)
-            refused = None
-            try:
-                got = await self._call(
-                    result_request(jid), self._result_parser(jid), idempotent=True, policy=policy
-                )
-            except APIError as err:  # an engine may refuse a failed job's result with a 500
-                refused, got = _engine_refused(err), None
-            if got is None:
-                status = await self._call(
-                    self._source.status_request(jid),
-                    _status_parser(self._source, jid),
-                    idempotent=True,
-                )
-                raise empty_result(status, refused)
-            return got
-
-    async def translate_and_wait(
-        self,
-        source_language: str,
-        target_language: str,
-        segments: Iterable[SegmentInput],
-        *,
-        glossary: GlossaryInput | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> list[str]:
-        """Translate any number of segments asynchronously; the translations in input order.
-
-        Over 500 segments become several jobs (each segment's ``idx`` set to its position),
-        submitted one by one and then waited for concurrently; the first failure cancels
-        the other waits and is raised, naming every job created (``err.job_ids``).
-        ``timeout`` bounds all of it, submits and result fetches included.
-        """
-        body = translate_body(
-            source_language,
-            target_language,
-            segments,
-            glossary=glossary,
-            metadata=metadata,
-            limit=None,
-        )
-        check_wait(timeout, policy, on_update)
-        chunks = split(body)
-        with self._cycle(timeout, policy) as cycle:
-            job_ids = [cycle.created(await self._submit(chunk), self._clock()) for chunk in chunks]
-
-            async def finish(job_id: str) -> TranslateResponse:
-                await self._wait_in(cycle, job_id, policy, on_update)
-                return await self._fetch(job_id)
-
-            tasks = [asyncio.ensure_future(finish(job_id)) for job_id in job_ids]
-            try:
-                results = await asyncio.gather(*tasks)
-            finally:
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-            return join(chunks, job_ids, results)
-
-    async def _submit(self, body: TranslateRequest) -> str:
-        request = translate_async_request(body)
-        return await self._call(request, self._parse(parse_submitted), idempotent=False)
-
-    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse | None]:
-        what = f"Phrase MT job {job_id} result"
-        return lambda response: parse_result(response, self._secrets, what=what)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._secrets)

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -61,10 +62,21 @@ from jobpoll_generated.phrase_tms.models.uid_reference import UidReference
 from jobpoll_generated.phrase_tms.types import Unset
 
 from . import _config, _http
-from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
+from ._client import (
+    DEFAULT,
+    AsyncClient,
+    Base,
+    OnUpdate,
+    SyncClient,
+    TimeoutArg,
+    call,
+    check_wait,
+    until,
+)
 from ._config import DEFAULT_TIMEOUT, Secret
+from ._drive import JsonSource
 from ._errors import Error, MalformedResponse
-from ._http import transport_error
+from ._flow import Flow, operation
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -77,6 +89,7 @@ __all__ = [
     "AsyncPhraseTMS",
     "AsyncRequestRef",
     "Limits",
+    "PendingRequest",
     "PhraseTMS",
     "check_job_id",
     "to_status",
@@ -263,26 +276,15 @@ def _read(
     )
 
 
-class _Source:
-    """Polls one async request: the engine's :class:`~jobpoll._drive.Source` for Phrase TMS."""
-
-    vendor = VENDOR
-
-    def __init__(self, auth: _Auth) -> None:
-        self._auth = auth
-
-    def status_request(self, job_id: str) -> Request:
-        return get_async_request._get_kwargs(int(job_id))
-
-    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
-        what = f"Phrase TMS async request {job_id}"
-        status = _read(
-            response,
-            what,
-            lambda body: to_status(job_id, AsyncRequestDtoV1.from_dict(body)),
-            self._auth.secrets(),
-        )
-        return status, _http.retry_after(response)
+def _source(auth: _Auth) -> JsonSource:
+    """Polls one async request: the engine's source for Phrase TMS."""
+    return JsonSource(
+        VENDOR,
+        "Phrase TMS async request",
+        lambda job_id: get_async_request._get_kwargs(int(job_id)),
+        lambda job_id, body: to_status(job_id, AsyncRequestDtoV1.from_dict(body)),
+        auth.secrets,
+    )
 
 
 # --- 3. Operations -------------------------------------------------------------------------
@@ -309,6 +311,26 @@ class Limits:
     def full(self) -> bool:
         """True when no new async request may start now."""
         return self.limit is not None and self.count >= self.limit
+
+
+@attrs.frozen
+class PendingRequest:
+    """One of your pending async requests, as :meth:`PhraseTMS.pending` lists them: ``id``
+    (None if the listing left it out), ``action`` and ``date_created`` when given."""
+
+    id: str | None
+    action: str | None = None
+    date_created: datetime.datetime | None = None
+
+
+def _pending(dto: AsyncRequestDtoV1) -> PendingRequest:
+    """What a listed request says that we read (anything else is left: the reading rule)."""
+    created = dto.date_created
+    return PendingRequest(
+        id=dto.id if isinstance(dto.id, str) else None,
+        action=dto.action if isinstance(dto.action, str) else None,
+        date_created=created if isinstance(created, datetime.datetime) else None,
+    )
 
 
 def _uid(value: object, name: str) -> str:
@@ -448,18 +470,20 @@ def pending_request(page_number: int, page_size: int) -> Request:
     return list_pending_requests._get_kwargs(page_number=page_number, page_size=page_size)
 
 
-def _page(body: dict[str, Any]) -> tuple[list[AsyncRequestDtoV1], int | None]:
+def _page(body: dict[str, Any]) -> tuple[list[PendingRequest], int | None]:
     page = PageDtoAsyncRequestDtoV1.from_dict(body)
     content = [] if isinstance(page.content, Unset) else page.content
     if not isinstance(content, list):
         raise TypeError("content is not a list")
     total = page.total_pages
-    return content, total if isinstance(total, int) and not isinstance(total, bool) else None
+    return [_pending(dto) for dto in content], total if isinstance(total, int) and not isinstance(
+        total, bool
+    ) else None
 
 
 def parse_pending(
     response: httpx.Response, secrets: Sequence[str] = ()
-) -> tuple[list[AsyncRequestDtoV1], int | None]:
+) -> tuple[list[PendingRequest], int | None]:
     """One page of pending requests and the total number of pages (None if not given)."""
     return _read(response, "Phrase TMS pending requests", _page, secrets)
 
@@ -510,6 +534,16 @@ def _no_room(limits: Limits) -> str | None:
 # --- 4. Clients ----------------------------------------------------------------------------
 
 
+_LEAST = 0.001
+"""The least timeout a request is sent with once the shared time is spent: it then fails as
+a timeout (typed, retryable) rather than being sent with none."""
+
+
+def _left(end: float) -> float:
+    """Seconds left until ``end`` (monotonic), at least :data:`_LEAST`."""
+    return max(end - time.monotonic(), _LEAST)
+
+
 def _login_failed(err: Error, username: str | None) -> Error:
     err.message = f"Phrase TMS login as {username} failed: {err.message}"
     err.response = None  # its request carries the password
@@ -543,11 +577,12 @@ class _SyncLoginHttp(SyncHttp):
     def send(self, request: Request, timeout: float) -> httpx.Response:
         if self._auth.login is None:
             return super().send(request, timeout)
+        end = time.monotonic() + timeout  # the login, the request and a re-login share it
         used = self._log_in(timeout, None)
-        response = super().send(request, timeout)
+        response = super().send(request, _left(end))
         if response.status_code == 401:  # the ~24 h token expired: log in again, once
-            self._log_in(timeout, used)
-            response = super().send(request, timeout)
+            self._log_in(_left(end), used)
+            response = super().send(request, _left(end))
         return response
 
     def _log_in(self, timeout: float, stale: Secret | None) -> Secret:
@@ -558,9 +593,7 @@ class _SyncLoginHttp(SyncHttp):
                 try:
                     sent = super().send(login_request(*auth.login), timeout)
                     token = parse_login(sent, auth.secrets())
-                except httpx.TransportError as exc:
-                    raise _login_failed(transport_error(exc), auth.username) from None
-                except Error as err:
+                except Error as err:  # the channel raises nothing else
                     raise _login_failed(err, auth.username) from None
                 _adopt(self, auth, token)
             assert auth.token is not None
@@ -592,11 +625,12 @@ class _AsyncLoginHttp(AsyncHttp):
     async def send(self, request: Request, timeout: float) -> httpx.Response:
         if self._auth.login is None:
             return await super().send(request, timeout)
+        end = time.monotonic() + timeout  # the login, the request and a re-login share it
         used = await self._log_in(timeout, None)
-        response = await super().send(request, timeout)
+        response = await super().send(request, _left(end))
         if response.status_code == 401:  # the ~24 h token expired: log in again, once
-            await self._log_in(timeout, used)
-            response = await super().send(request, timeout)
+            await self._log_in(_left(end), used)
+            response = await super().send(request, _left(end))
         return response
 
     async def _log_in(self, timeout: float, stale: Secret | None) -> Secret:
@@ -607,9 +641,7 @@ class _AsyncLoginHttp(AsyncHttp):
                 try:
                     sent = await super().send(login_request(*auth.login), timeout)
                     token = parse_login(sent, auth.secrets())
-                except httpx.TransportError as exc:
-                    raise _login_failed(transport_error(exc), auth.username) from None
-                except Error as err:
+                except Error as err:  # the channel raises nothing else
                     raise _login_failed(err, auth.username) from None
                 _adopt(self, auth, token)
             assert auth.token is not None
@@ -623,7 +655,107 @@ def _adopt(http: SyncHttp | AsyncHttp, auth: _Auth, token: Secret) -> None:
     log.debug("%s: logged in as %s", VENDOR, auth.username)
 
 
-class PhraseTMS(SyncClient):
+class _Ops(Base):
+    """Phrase TMS's operations, written once for both clients."""
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    def check_job_id(self, job_id: object) -> str:
+        """The async request id as a string; ValueError naming ``job_id`` if not a number."""
+        return check_job_id(job_id)
+
+    @operation
+    def pre_translate(
+        self,
+        project_uid: str,
+        job_uids: Sequence[str],
+        *,
+        segment_filters: Sequence[str] | None = None,
+        use_project_settings: bool | None = None,
+        callback_url: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        wait_for_capacity: bool = False,
+    ) -> Flow[AsyncRequestRef]:
+        """Start pre-translating jobs; returns the async request (``wait(ref.id)``).
+
+        With ``wait_for_capacity``, first wait (within the client's timeout) while the
+        organisation is at its pending-request limit.
+        """
+        request = pre_translate_request(
+            project_uid,
+            job_uids,
+            segment_filters=segment_filters,
+            use_project_settings=use_project_settings,
+            callback_url=callback_url,
+            settings=settings,
+        )
+        with self._cycle(DEFAULT, None):
+            return (yield from self._submit(request, project_uid, wait_for_capacity))
+
+    @operation
+    def pre_translate_and_wait(
+        self,
+        project_uid: str,
+        job_uids: Sequence[str],
+        *,
+        segment_filters: Sequence[str] | None = None,
+        use_project_settings: bool | None = None,
+        callback_url: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        wait_for_capacity: bool = False,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Flow[JobStatus]:
+        """:meth:`pre_translate`, then :meth:`wait` for it; ``timeout`` bounds all of it (the
+        capacity wait and the submit's retries included)."""
+        check_wait(timeout, policy, on_update)
+        request = pre_translate_request(
+            project_uid,
+            job_uids,
+            segment_filters=segment_filters,
+            use_project_settings=use_project_settings,
+            callback_url=callback_url,
+            settings=settings,
+        )
+        with self._cycle(timeout, policy) as cycle:
+            ref = yield from self._submit(request, project_uid, wait_for_capacity)
+            cycle.created(ref.id, self._now())
+            return (yield from self._wait_in(cycle, ref.id, policy, on_update))
+
+    @operation
+    def limits(self) -> Flow[Limits]:
+        """The organisation's pending async request limit and how many are pending now."""
+        return call(limits_request(), self._parse(parse_limits), idempotent=True)
+
+    @operation
+    def pending(self, *, page_size: int = 50) -> Flow[list[PendingRequest]]:
+        """Every pending async request of yours, all pages read (``page_size`` per request).
+
+        Requests finishing meanwhile shift the pages, so one may be missed or seen twice.
+        """
+        size = _check_page_size(page_size)
+        found: list[PendingRequest] = []
+        number = 0
+        while True:
+            content, total = yield from call(
+                pending_request(number, size), self._parse(parse_pending), idempotent=True
+            )
+            found.extend(content)
+            if not _more(number, size, len(content), total):
+                return found
+            number += 1
+
+    def _submit(self, request: Request, project_uid: str, capacity: bool) -> Flow[AsyncRequestRef]:
+        if capacity:  # wait (within the call's deadline) while the organisation is full
+            parse = self._parse(parse_limits)
+            yield from until(limits_request(), parse, _no_room, deadline=self._deadline(DEFAULT))
+        parse_ref = self._parse(_submitted(project_uid))
+        return (yield from call(request, parse_ref, idempotent=False))
+
+
+class PhraseTMS(_Ops, SyncClient):
     """Phrase TMS async requests, synchronously.
 
     ``token`` (or ``PHRASE_TMS_TOKEN``) is sent as ``Authorization: ApiToken <token>``, or
@@ -634,9 +766,6 @@ class PhraseTMS(SyncClient):
     credential argument, the environment gives a token, else ``PHRASE_TMS_USERNAME`` and
     ``PHRASE_TMS_PASSWORD``; each ``PHRASE_TMS_*`` variable falls back to ``MEMSOURCE_*``.
     """
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -656,10 +785,9 @@ class PhraseTMS(SyncClient):
     ) -> None:
         auth = _credentials(token, auth_scheme, username, password)
         url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
-        self._auth = auth
         super().__init__(
             http=_SyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
-            source=_Source(auth),
+            source=_source(auth),
             policy=policy,
             timeout=timeout,
             clock=clock,
@@ -667,106 +795,9 @@ class PhraseTMS(SyncClient):
             random=random,
         )
 
-    def check_job_id(self, job_id: object) -> str:
-        """The async request id as a string; ValueError naming ``job_id`` if not a number."""
-        return check_job_id(job_id)
 
-    def pre_translate(
-        self,
-        project_uid: str,
-        job_uids: Sequence[str],
-        *,
-        segment_filters: Sequence[str] | None = None,
-        use_project_settings: bool | None = None,
-        callback_url: str | None = None,
-        settings: Mapping[str, Any] | None = None,
-        wait_for_capacity: bool = False,
-    ) -> AsyncRequestRef:
-        """Start pre-translating jobs; returns the async request (``wait(ref.id)``).
-
-        With ``wait_for_capacity``, first wait (within the client's timeout) while the
-        organisation is at its pending-request limit.
-        """
-        request = pre_translate_request(
-            project_uid,
-            job_uids,
-            segment_filters=segment_filters,
-            use_project_settings=use_project_settings,
-            callback_url=callback_url,
-            settings=settings,
-        )
-        with self._cycle(DEFAULT, None):
-            return self._submit(request, project_uid, wait_for_capacity)
-
-    def pre_translate_and_wait(
-        self,
-        project_uid: str,
-        job_uids: Sequence[str],
-        *,
-        segment_filters: Sequence[str] | None = None,
-        use_project_settings: bool | None = None,
-        callback_url: str | None = None,
-        settings: Mapping[str, Any] | None = None,
-        wait_for_capacity: bool = False,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> JobStatus:
-        """:meth:`pre_translate`, then :meth:`wait` for it; ``timeout`` bounds all of it (the
-        capacity wait and the submit's retries included)."""
-        check_wait(timeout, policy, on_update)
-        request = pre_translate_request(
-            project_uid,
-            job_uids,
-            segment_filters=segment_filters,
-            use_project_settings=use_project_settings,
-            callback_url=callback_url,
-            settings=settings,
-        )
-        with self._cycle(timeout, policy) as cycle:
-            ref = self._submit(request, project_uid, wait_for_capacity)
-            cycle.created(ref.id, self._clock())
-            return self._wait_in(cycle, ref.id, policy, on_update)
-
-    def limits(self) -> Limits:
-        """The organisation's pending async request limit and how many are pending now."""
-        return self._call(limits_request(), self._parse(parse_limits), idempotent=True)
-
-    def pending(self, *, page_size: int = 50) -> list[AsyncRequestDtoV1]:
-        """Every pending async request of yours, all pages read (``page_size`` per request).
-
-        Requests finishing meanwhile shift the pages, so one may be missed or seen twice.
-        """
-        size = _check_page_size(page_size)
-        found: list[AsyncRequestDtoV1] = []
-        number = 0
-        while True:
-            content, total = self._call(
-                pending_request(number, size), self._parse(parse_pending), idempotent=True
-            )
-            found.extend(content)
-            if not _more(number, size, len(content), total):
-                return found
-            number += 1
-
-    def _submit(self, request: Request, project_uid: str, capacity: bool) -> AsyncRequestRef:
-        if capacity:  # wait (within the call's deadline) while the organisation is full
-            parse = self._parse(parse_limits)
-            self._until(limits_request(), parse, _no_room, deadline=self._deadline(DEFAULT))
-        parse_ref = self._parse(_submitted(project_uid))
-        return self._call(request, parse_ref, idempotent=False)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._auth.secrets())
-
-
-class AsyncPhraseTMS(AsyncClient):
+class AsyncPhraseTMS(_Ops, AsyncClient):
     """Phrase TMS async requests on asyncio: the methods of :class:`PhraseTMS`, awaited."""
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -786,100 +817,12 @@ class AsyncPhraseTMS(AsyncClient):
     ) -> None:
         auth = _credentials(token, auth_scheme, username, password)
         url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
-        self._auth = auth
         super().__init__(
             http=_AsyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
-            source=_Source(auth),
+            source=_source(auth),
             policy=policy,
             timeout=timeout,
             clock=clock,
             sleep=sleep,
             random=random,
         )
-
-    def check_job_id(self, job_id: object) -> str:
-        """The async request id as a string; ValueError naming ``job_id`` if not a number."""
-        return check_job_id(job_id)
-
-    async def pre_translate(
-        self,
-        project_uid: str,
-        job_uids: Sequence[str],
-        *,
-        segment_filters: Sequence[str] | None = None,
-        use_project_settings: bool | None = None,
-        callback_url: str | None = None,
-        settings: Mapping[str, Any] | None = None,
-        wait_for_capacity: bool = False,
-    ) -> AsyncRequestRef:
-        """Start pre-translating jobs; returns the async request (``await wait(ref.id)``)."""
-        request = pre_translate_request(
-            project_uid,
-            job_uids,
-            segment_filters=segment_filters,
-            use_project_settings=use_project_settings,
-            callback_url=callback_url,
-            settings=settings,
-        )
-        with self._cycle(DEFAULT, None):
-            return await self._submit(request, project_uid, wait_for_capacity)
-
-    async def pre_translate_and_wait(
-        self,
-        project_uid: str,
-        job_uids: Sequence[str],
-        *,
-        segment_filters: Sequence[str] | None = None,
-        use_project_settings: bool | None = None,
-        callback_url: str | None = None,
-        settings: Mapping[str, Any] | None = None,
-        wait_for_capacity: bool = False,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> JobStatus:
-        """:meth:`pre_translate`, then :meth:`wait` for it; ``timeout`` bounds all of it (the
-        capacity wait and the submit's retries included)."""
-        check_wait(timeout, policy, on_update)
-        request = pre_translate_request(
-            project_uid,
-            job_uids,
-            segment_filters=segment_filters,
-            use_project_settings=use_project_settings,
-            callback_url=callback_url,
-            settings=settings,
-        )
-        with self._cycle(timeout, policy) as cycle:
-            ref = await self._submit(request, project_uid, wait_for_capacity)
-            cycle.created(ref.id, self._clock())
-            return await self._wait_in(cycle, ref.id, policy, on_update)
-
-    async def limits(self) -> Limits:
-        """The organisation's pending async request limit and how many are pending now."""
-        return await self._call(limits_request(), self._parse(parse_limits), idempotent=True)
-
-    async def pending(self, *, page_size: int = 50) -> list[AsyncRequestDtoV1]:
-        """Every pending async request of yours, all pages read (``page_size`` per request)."""
-        size = _check_page_size(page_size)
-        found: list[AsyncRequestDtoV1] = []
-        number = 0
-        while True:
-            content, total = await self._call(
-                pending_request(number, size), self._parse(parse_pending), idempotent=True
-            )
-            found.extend(content)
-            if not _more(number, size, len(content), total):
-                return found
-            number += 1
-
-    async def _submit(self, request: Request, project_uid: str, capacity: bool) -> AsyncRequestRef:
-        if capacity:  # wait (within the call's deadline) while the organisation is full
-            parse = self._parse(parse_limits)
-            await self._until(limits_request(), parse, _no_room, deadline=self._deadline(DEFAULT))
-        parse_ref = self._parse(_submitted(project_uid))
-        return await self._call(request, parse_ref, idempotent=False)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._auth.secrets())

@@ -31,12 +31,11 @@ read as those names too.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -49,12 +48,24 @@ from jobpoll_generated.veza.models.query_spec import QuerySpec
 from jobpoll_generated.veza.types import Unset
 
 from . import _config, _http
-from ._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
+from ._client import (
+    DEFAULT,
+    AsyncClient,
+    Base,
+    OnUpdate,
+    SyncClient,
+    TimeoutArg,
+    about,
+    call,
+    check_wait,
+)
 from ._config import DEFAULT_TIMEOUT
 from ._core import terminal_error
-from ._errors import Error, JobNotFinished
+from ._drive import JsonSource
+from ._errors import JobNotFinished
+from ._flow import Flow, operation
 from ._policy import PollPolicy
-from ._status import JobState, JobStatus
+from ._status import JSON, JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
 
 __all__ = [
@@ -227,12 +238,12 @@ def to_status(job_id: str, task: AsyncTask) -> JobStatus:
     )
 
 
-def task_result(status: JobStatus) -> Any:
+def task_result(status: JobStatus) -> JSON:
     """The ``result`` of the task a Veza :class:`JobStatus` describes (None if it has none)."""
     task = status.response
     if not isinstance(task, AsyncTask):
         raise TypeError("status is not a Veza task status")
-    return None if isinstance(task.result, Unset) else task.result
+    return None if isinstance(task.result, Unset) else cast(JSON, task.result)
 
 
 def _unwrap(body: object) -> dict[str, Any]:
@@ -259,26 +270,21 @@ def _read(
     return _http.read_json(response, lambda body: build(_unwrap(body)), what=what, secrets=secrets)
 
 
-class _Source:
-    """Polls one task: the engine's :class:`~jobpoll._drive.Source` for Veza."""
+def _status_request(job_id: str) -> Request:
+    # The status of a SUCCEEDED task holds its result: read it under the result cap.
+    return {**get_async_task._get_kwargs(job_id), "carries_result": True}
 
-    vendor = VENDOR
 
-    def __init__(self, secrets: tuple[str, ...]) -> None:
-        self._secrets = secrets
-
-    def status_request(self, job_id: str) -> Request:
-        # The status of a SUCCEEDED task holds its result: read it under the result cap.
-        return {**get_async_task._get_kwargs(job_id), "carries_result": True}
-
-    def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
-        status = _read(
-            response,
-            f"Veza task {job_id}",
-            lambda task: to_status(job_id, AsyncTask.from_dict(task)),
-            self._secrets,
-        )
-        return status, _http.retry_after(response)
+def _source(secrets: tuple[str, ...]) -> JsonSource:
+    """Polls one task: the engine's source for Veza."""
+    return JsonSource(
+        VENDOR,
+        "Veza task",
+        _status_request,
+        lambda job_id, task: to_status(job_id, AsyncTask.from_dict(task)),
+        lambda: secrets,
+        unwrap=_unwrap,
+    )
 
 
 # --- 3. Operations -------------------------------------------------------------------------
@@ -313,7 +319,7 @@ def result_request(task_id: str) -> Request:
     return get_async_task._get_kwargs(task_id)
 
 
-def finished(status: JobStatus, response: httpx.Response | None = None) -> Any:
+def finished(status: JobStatus, response: httpx.Response | None = None) -> JSON:
     """The result of a SUCCEEDED task; ``JobFailed``/``JobCanceled`` for those states, and
     ``JobNotFinished`` (with ``status``) for a task that is not finished."""
     if status.state is JobState.SUCCEEDED:
@@ -333,27 +339,53 @@ def finished(status: JobStatus, response: httpx.Response | None = None) -> Any:
 # --- 4. Clients ----------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _about(job_id: str) -> Iterator[None]:
-    """Tag any jobpoll error raised inside with the task it concerns."""
-    try:
-        yield
-    except Error as err:
-        err.vendor = err.vendor or VENDOR
-        err.job_id = err.job_id or job_id
-        raise
+class _Ops(Base):
+    """Veza's operations, written once for both clients."""
+
+    vendor = VENDOR
+    default_policy = DEFAULT_POLICY
+
+    @operation
+    def create_query_task(self, query_spec: Mapping[str, Any]) -> Flow[str]:
+        """Start a query from a Veza query spec; returns the task id to ``wait`` for."""
+        request = query_request(query_spec)
+        return call(request, self._parse(parse_created), idempotent=False)
+
+    @operation
+    def result(self, task_id: str) -> Flow[JSON]:
+        """The ``result`` of a SUCCEEDED task (one fetch); raises for any other state."""
+        tid = check_job_id(task_id, name="task_id")
+        with about(VENDOR, tid):
+            return (yield from call(result_request(tid), self._finished(tid), idempotent=True))
+
+    @operation
+    def run_query(
+        self,
+        query_spec: Mapping[str, Any],
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Flow[JSON]:
+        """Create a query task, wait for it, and return its ``result``; ``timeout`` bounds all
+        of it (the create's retries included)."""
+        check_wait(timeout, policy, on_update)
+        with self._cycle(timeout, policy) as cycle:
+            created = yield from _Ops.create_query_task.flow(self, query_spec)
+            task_id = cycle.created(created, self._now())
+            return task_result((yield from self._wait_in(cycle, task_id, policy, on_update)))
+
+    def _finished(self, task_id: str) -> Callable[[httpx.Response], JSON]:
+        return lambda response: finished(self._source.interpret(task_id, response)[0], response)
 
 
-class Veza(SyncClient):
+class Veza(_Ops, SyncClient):
     """Veza async tasks, synchronously.
 
     ``api_key`` (or ``VEZA_API_KEY``) is sent as ``Authorization: Bearer <key>``. The URL is
     per tenant and has no default: ``tenant="acme"`` (https://acme.vezacloud.com),
     ``base_url=...`` or ``VEZA_URL``.
     """
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -370,17 +402,17 @@ class Veza(SyncClient):
         random: Callable[[], float] | None = None,
     ) -> None:
         check_wait(timeout, policy)
-        url, headers, self._secrets = _settings(api_key, base_url, tenant)
+        url, headers, secrets = _settings(api_key, base_url, tenant)
         super().__init__(
             http=SyncHttp(
                 vendor=VENDOR,
                 base_url=url,
                 headers=headers,
-                secrets=self._secrets,
+                secrets=secrets,
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(self._secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
@@ -388,46 +420,9 @@ class Veza(SyncClient):
             random=random,
         )
 
-    def create_query_task(self, query_spec: Mapping[str, Any]) -> str:
-        """Start a query from a Veza query spec; returns the task id to ``wait`` for."""
-        request = query_request(query_spec)
-        return self._call(request, self._parse(parse_created), idempotent=False)
 
-    def result(self, task_id: str) -> Any:
-        """The ``result`` of a SUCCEEDED task (one fetch); raises for any other state."""
-        tid = check_job_id(task_id, name="task_id")
-        with _about(tid):
-            return self._call(result_request(tid), self._finished(tid), idempotent=True)
-
-    def run_query(
-        self,
-        query_spec: Mapping[str, Any],
-        *,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> Any:
-        """Create a query task, wait for it, and return its ``result``; ``timeout`` bounds all
-        of it (the create's retries included)."""
-        check_wait(timeout, policy, on_update)
-        with self._cycle(timeout, policy) as cycle:
-            task_id = cycle.created(self.create_query_task(query_spec), self._clock())
-            return task_result(self._wait_in(cycle, task_id, policy, on_update))
-
-    def _finished(self, task_id: str) -> Callable[[httpx.Response], Any]:
-        return lambda response: finished(self._source.interpret(task_id, response)[0], response)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._secrets)
-
-
-class AsyncVeza(AsyncClient):
+class AsyncVeza(_Ops, AsyncClient):
     """Veza async tasks on asyncio: the methods of :class:`Veza`, awaited."""
-
-    vendor = VENDOR
-    default_policy = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -444,54 +439,20 @@ class AsyncVeza(AsyncClient):
         random: Callable[[], float] | None = None,
     ) -> None:
         check_wait(timeout, policy)
-        url, headers, self._secrets = _settings(api_key, base_url, tenant)
+        url, headers, secrets = _settings(api_key, base_url, tenant)
         super().__init__(
             http=AsyncHttp(
                 vendor=VENDOR,
                 base_url=url,
                 headers=headers,
-                secrets=self._secrets,
+                secrets=secrets,
                 client=http_client,
                 transport=transport,
             ),
-            source=_Source(self._secrets),
+            source=_source(secrets),
             policy=policy,
             timeout=timeout,
             clock=clock,
             sleep=sleep,
             random=random,
         )
-
-    async def create_query_task(self, query_spec: Mapping[str, Any]) -> str:
-        """Start a query from a Veza query spec; returns the task id to ``wait`` for."""
-        request = query_request(query_spec)
-        return await self._call(request, self._parse(parse_created), idempotent=False)
-
-    async def result(self, task_id: str) -> Any:
-        """The ``result`` of a SUCCEEDED task (one fetch); raises for any other state."""
-        tid = check_job_id(task_id, name="task_id")
-        with _about(tid):
-            return await self._call(result_request(tid), self._finished(tid), idempotent=True)
-
-    async def run_query(
-        self,
-        query_spec: Mapping[str, Any],
-        *,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> Any:
-        """Create a query task, wait for it, and return its ``result``; ``timeout`` bounds all
-        of it (the create's retries included)."""
-        check_wait(timeout, policy, on_update)
-        with self._cycle(timeout, policy) as cycle:
-            task_id = cycle.created(await self.create_query_task(query_spec), self._clock())
-            return task_result(await self._wait_in(cycle, task_id, policy, on_update))
-
-    def _finished(self, task_id: str) -> Callable[[httpx.Response], Any]:
-        return lambda response: finished(self._source.interpret(task_id, response)[0], response)
-
-    def _parse(
-        self, parse: Callable[[httpx.Response, Sequence[str]], T]
-    ) -> Callable[[httpx.Response], T]:
-        return lambda response: parse(response, self._secrets)

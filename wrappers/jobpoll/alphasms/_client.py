@@ -6,15 +6,25 @@ The one vendor without an OpenAPI spec: requests and responses are the pure func
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Final
 
 import httpx
 
 from .. import _config, _http
-from .._client import DEFAULT, AsyncClient, OnUpdate, SyncClient, TimeoutArg, check_wait
+from .._client import (
+    DEFAULT,
+    AsyncClient,
+    Base,
+    OnUpdate,
+    SyncClient,
+    TimeoutArg,
+    call,
+    check_wait,
+)
 from .._config import DEFAULT_TIMEOUT, Secret
 from .._errors import JobNotFound, MalformedResponse
+from .._flow import Flow, operation
 from .._policy import PollPolicy
 from .._status import JobState, JobStatus
 from .._transport import AsyncHttp, Request, SyncHttp
@@ -115,38 +125,32 @@ class _Source:
 # --- 3. Operations ----------------------------------------------------------------------------
 
 
-class _Operations:
-    """Pure request builders and response parsers of the one-shot calls, bound to the key."""
+def send_request(key: Secret, batch: tuple[Message, ...]) -> Request:
+    """The ``<package>`` that submits ``batch`` for asynchronous sending."""
+    return _request(_xml.build_send(key.reveal(), batch))
 
-    def __init__(self, key: Secret) -> None:
-        self._key = key
 
-    def __repr__(self) -> str:
-        return f"<{VENDOR} operations>"
+def parse_sent(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
+    """The job id a send returned."""
+    try:
+        return _xml.parse_job_id(response, secrets=tuple(secrets))
+    except MalformedResponse as err:
+        # A send is not retried on a garbled answer: it may have gone through.
+        err.message += (
+            "; the batch may have been accepted: check message_statuses(ids) "
+            "before sending it again"
+        )
+        raise
 
-    @property
-    def _secrets(self) -> tuple[str]:
-        return (self._key.reveal(),)
 
-    def send(self, batch: tuple[Message, ...]) -> Request:
-        return _request(_xml.build_send(self._key.reveal(), batch))
+def statuses_request(key: Secret, ids: tuple[int, ...], sms_ids: tuple[str, ...]) -> Request:
+    """The ``<package>`` that asks each message's status."""
+    return _request(_xml.build_message_statuses(key.reveal(), ids, sms_ids))
 
-    def parse_send(self, response: httpx.Response) -> str:
-        try:
-            return _xml.parse_job_id(response, secrets=self._secrets)
-        except MalformedResponse as err:
-            # A send is not retried on a garbled answer: it may have gone through.
-            err.message += (
-                "; the batch may have been accepted: check message_statuses(ids) "
-                "before sending it again"
-            )
-            raise
 
-    def statuses(self, ids: tuple[int, ...], sms_ids: tuple[str, ...]) -> Request:
-        return _request(_xml.build_message_statuses(self._key.reveal(), ids, sms_ids))
-
-    def parse_statuses(self, response: httpx.Response) -> list[MessageStatus]:
-        return _xml.parse_message_statuses(response, secrets=self._secrets)
+def parse_statuses(response: httpx.Response, secrets: Sequence[str] = ()) -> list[MessageStatus]:
+    """Each message's status."""
+    return _xml.parse_message_statuses(response, secrets=tuple(secrets))
 
 
 def _settings(api_key: str | None, base_url: str | None) -> tuple[Secret, str]:
@@ -159,7 +163,63 @@ def _settings(api_key: str | None, base_url: str | None) -> tuple[Secret, str]:
 # --- 4. Clients -------------------------------------------------------------------------------
 
 
-class AlphaSMS(SyncClient):
+class _Ops(Base):
+    """AlphaSMS's operations, written once for both clients."""
+
+    vendor: ClassVar[str] = VENDOR
+    default_policy: ClassVar[PollPolicy] = DEFAULT_POLICY
+    _key: Secret
+
+    def check_job_id(self, job_id: object) -> str:
+        """A job id as AlphaSMS issues them: non-empty, <= 64 characters, no whitespace."""
+        return _xml.check_job_id(job_id)
+
+    @operation
+    def send_async(self, messages: MessagesArg) -> Flow[str]:
+        """Submit a batch for asynchronous sending; returns the job id.
+
+        Every message is checked first (ValueError naming ``messages[i].field``). The submit
+        is retried only when AlphaSMS throttled it (ERR_THROTTLE) or the connection was never
+        made: anything else might have been accepted already.
+        """
+        batch = _xml.check_messages(messages)
+        return call(send_request(self._key, batch), self._parse(parse_sent), idempotent=False)
+
+    @operation
+    def message_statuses(
+        self, ids: Iterable[int] = (), *, sms_ids: Iterable[str] = ()
+    ) -> Flow[list[MessageStatus]]:
+        """The status of each message, by your ids and/or AlphaSMS's ``sms_ids``."""
+        own, theirs = _xml.check_status_ids(ids, sms_ids)
+        request = statuses_request(self._key, own, theirs)
+        return call(request, self._parse(parse_statuses), idempotent=True)
+
+    @operation
+    def send_and_wait(
+        self,
+        messages: MessagesArg,
+        *,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+        on_update: OnUpdate | None = None,
+    ) -> Flow[tuple[JobStatus, list[MessageStatus]]]:
+        """Send, wait for the job, then read every message's status: ``(job, statuses)``.
+
+        ``timeout`` bounds all of it (the send's retries and the status read included). A
+        FAILED job raises :class:`jobpoll.JobFailed` (some messages may still have gone out:
+        ``message_statuses`` with your ids tells); every error raised after the send carries
+        the job id.
+        """
+        check_wait(timeout, policy, on_update)
+        batch = _xml.check_messages(messages)
+        with self._cycle(timeout, policy) as cycle:
+            job_id = yield from _Ops.send_async.flow(self, batch)
+            cycle.created(job_id, self._now())
+            final = yield from self._wait_in(cycle, job_id, policy, on_update)
+            return final, (yield from _Ops.message_statuses.flow(self, [m.id for m in batch]))
+
+
+class AlphaSMS(_Ops, SyncClient):
     """AlphaSMS's async SMS batches, synchronously.
 
     ``send_async(messages)`` returns the job id; ``wait(job_id)`` polls it to the end;
@@ -167,9 +227,6 @@ class AlphaSMS(SyncClient):
     three. The API key comes from ``api_key`` or ``ALPHASMS_API_KEY``; it travels in the XML
     body and never shows in a repr, a log line or an error.
     """
-
-    vendor: ClassVar[str] = VENDOR
-    default_policy: ClassVar[PollPolicy] = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -188,19 +245,18 @@ class AlphaSMS(SyncClient):
             raise TypeError(
                 f"http_client must be an httpx.Client, got {type(http_client).__name__}"
             )
-        key, url = _settings(api_key, base_url)
-        self._ops = _Operations(key)
+        self._key, url = _settings(api_key, base_url)
         http = SyncHttp(
             vendor=VENDOR,
             base_url=url,
             headers={},
-            secrets=(key.reveal(),),
+            secrets=(self._key.reveal(),),
             client=http_client,
             transport=transport,
         )
         super().__init__(
             http=http,
-            source=_Source(key),
+            source=_Source(self._key),
             policy=policy,
             timeout=timeout,
             clock=clock,
@@ -208,58 +264,9 @@ class AlphaSMS(SyncClient):
             random=random,
         )
 
-    def check_job_id(self, job_id: object) -> str:
-        """A job id as AlphaSMS issues them: non-empty, <= 64 characters, no whitespace."""
-        return _xml.check_job_id(job_id)
 
-    def send_async(self, messages: MessagesArg) -> str:
-        """Submit a batch for asynchronous sending; returns the job id.
-
-        Every message is checked first (ValueError naming ``messages[i].field``). The submit
-        is retried only when AlphaSMS throttled it (ERR_THROTTLE) or the connection was never
-        made: anything else might have been accepted already.
-        """
-        batch = _xml.check_messages(messages)
-        return self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
-
-    def message_statuses(
-        self, ids: Iterable[int] = (), *, sms_ids: Iterable[str] = ()
-    ) -> list[MessageStatus]:
-        """The status of each message, by your ids and/or AlphaSMS's ``sms_ids``."""
-        own, theirs = _xml.check_status_ids(ids, sms_ids)
-        return self._call(
-            self._ops.statuses(own, theirs), self._ops.parse_statuses, idempotent=True
-        )
-
-    def send_and_wait(
-        self,
-        messages: MessagesArg,
-        *,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> tuple[JobStatus, list[MessageStatus]]:
-        """Send, wait for the job, then read every message's status: ``(job, statuses)``.
-
-        ``timeout`` bounds all of it (the send's retries and the status read included). A
-        FAILED job raises :class:`jobpoll.JobFailed` (some messages may still have gone out:
-        ``message_statuses`` with your ids tells); every error raised after the send carries
-        the job id.
-        """
-        check_wait(timeout, policy, on_update)
-        batch = _xml.check_messages(messages)
-        with self._cycle(timeout, policy) as cycle:
-            job_id = self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
-            cycle.created(job_id, self._clock())
-            final = self._wait_in(cycle, job_id, policy, on_update)
-            return final, self.message_statuses([m.id for m in batch])
-
-
-class AsyncAlphaSMS(AsyncClient):
+class AsyncAlphaSMS(_Ops, AsyncClient):
     """:class:`AlphaSMS` on the event loop: the same methods, awaited."""
-
-    vendor: ClassVar[str] = VENDOR
-    default_policy: ClassVar[PollPolicy] = DEFAULT_POLICY
 
     def __init__(
         self,
@@ -278,58 +285,21 @@ class AsyncAlphaSMS(AsyncClient):
             raise TypeError(
                 f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
             )
-        key, url = _settings(api_key, base_url)
-        self._ops = _Operations(key)
+        self._key, url = _settings(api_key, base_url)
         http = AsyncHttp(
             vendor=VENDOR,
             base_url=url,
             headers={},
-            secrets=(key.reveal(),),
+            secrets=(self._key.reveal(),),
             client=http_client,
             transport=transport,
         )
         super().__init__(
             http=http,
-            source=_Source(key),
+            source=_Source(self._key),
             policy=policy,
             timeout=timeout,
             clock=clock,
             sleep=sleep,
             random=random,
         )
-
-    def check_job_id(self, job_id: object) -> str:
-        """A job id as AlphaSMS issues them: non-empty, <= 64 characters, no whitespace."""
-        return _xml.check_job_id(job_id)
-
-    async def send_async(self, messages: MessagesArg) -> str:
-        """Submit a batch for asynchronous sending; returns the job id (see AlphaSMS)."""
-        batch = _xml.check_messages(messages)
-        return await self._call(self._ops.send(batch), self._ops.parse_send, idempotent=False)
-
-    async def message_statuses(
-        self, ids: Iterable[int] = (), *, sms_ids: Iterable[str] = ()
-    ) -> list[MessageStatus]:
-        """The status of each message, by your ids and/or AlphaSMS's ``sms_ids``."""
-        own, theirs = _xml.check_status_ids(ids, sms_ids)
-        return await self._call(
-            self._ops.statuses(own, theirs), self._ops.parse_statuses, idempotent=True
-        )
-
-    async def send_and_wait(
-        self,
-        messages: MessagesArg,
-        *,
-        timeout: TimeoutArg = DEFAULT,
-        policy: PollPolicy | None = None,
-        on_update: OnUpdate | None = None,
-    ) -> tuple[JobStatus, list[MessageStatus]]:
-        """Send, wait for the job, then read every message's status (see AlphaSMS)."""
-        check_wait(timeout, policy, on_update)
-        batch = _xml.check_messages(messages)
-        with self._cycle(timeout, policy) as cycle:
-            send = self._ops.send(batch)
-            job_id = await self._call(send, self._ops.parse_send, idempotent=False)
-            cycle.created(job_id, self._clock())
-            final = await self._wait_in(cycle, job_id, policy, on_update)
-            return final, await self.message_statuses([m.id for m in batch])
