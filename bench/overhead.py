@@ -362,7 +362,12 @@ def _loopback_passes(case: Case, flavour: str, base: str) -> tuple[Pass, Pass]:
                 return _cpu(lambda: client.wait(job, timeout=3600).stats.attempts)
 
         async def go() -> tuple[float, float, int]:
-            async with case.async_client(base, policy=ZERO, sleep=_anoop) as client:
+            # On httpx's native transport, as the raw loop: this row isolates jobpoll's own
+            # cost; §1b compares the channels (jobpoll's default async one is aiohttp).
+            transport = httpx.AsyncHTTPTransport()
+            async with case.async_client(
+                base, policy=ZERO, sleep=_anoop, transport=transport
+            ) as client:
                 await client.status("n1-warm")
                 _collect()
                 wall, cpu = time.perf_counter(), time.process_time()
