@@ -217,6 +217,15 @@ def render(
             "",
         ]
     lines += ["## Machine", "", table(["", ""], machine().items()), ""]
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if load > cores / 2:
+        lines += [
+            f"> **Shared machine**: the 1-minute load average was {load:.1f} on {cores} cores "
+            "when the run ended; other work ran alongside it. Absolute CPU and wall figures are "
+            "inflated and noisy; the ratios against baselines measured in the same run are "
+            "the figures to read.",
+            "",
+        ]
     lines += [
         "## Targets",
         "",
