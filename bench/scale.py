@@ -365,12 +365,19 @@ def markdown(res: dict[str, Any]) -> str:
             f"* the servers are not the bottleneck: the busiest used "
             f"{mine['busiest_server_cpu_share']:.0%} of a core over the run"
         )
+        busy = mine["cpu_s"] / mine["wall_s"]
+        why = (
+            "because it was CPU-bound"
+            if busy > 0.8
+            else f"though it was not CPU-bound ({busy:.0%} of a core on average) and neither "
+            "were the servers"
+        )
         if share < 0.8:
             lines += [
                 "",
                 f"**The watcher could not keep the schedule.** It sent {share:.0%} of the polls "
                 f"the policies ask for ({mine['requests_per_job']:.1f} per job instead of "
-                f"{mine['ideal_requests_per_job']:.1f}), because it was CPU-bound: "
+                f"{mine['ideal_requests_per_job']:.1f}), {why}: "
                 f"{mine['cpu_s']:.0f} s of CPU in {mine['wall_s']:.0f} s of wall time, "
                 f"{mine['cpu_s'] / max(mine['requests'], 1) * 1e3:.1f} ms of CPU per status "
                 "request. The polls waited in the concurrency gate's queue, so a job was seen "
