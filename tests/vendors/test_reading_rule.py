@@ -281,7 +281,7 @@ HARMLESS_STATUS = st.one_of(
     st.just(ABSENT),
     st.none(),
     st.just("UNKNOWN_STATUS"),
-    st.floats(),
+    st.floats(allow_nan=False, allow_infinity=False),  # reply() sends strict JSON
     st.lists(st.none(), max_size=1),
 )
 
