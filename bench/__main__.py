@@ -12,10 +12,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import lag, overhead, report, scale
+from . import concurrent, lag, overhead, report, scale
 from ._common import ROOT
 
-BENCHMARKS = {"overhead": overhead, "scale": scale, "lag": lag}
+BENCHMARKS = {"overhead": overhead, "concurrent": concurrent, "scale": scale, "lag": lag}
 
 
 def main(argv: list[str] | None = None) -> int:

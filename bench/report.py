@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import lag, overhead, scale
+from . import concurrent, lag, overhead, scale
 from ._common import machine, table
 
 
@@ -30,11 +30,39 @@ def headlines(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                         _verdict(r["ratio"].median <= overhead.TARGET),
                     )
                 )
+    if "concurrent" in results:
+        c = results["concurrent"]
+        rows += [
+            (
+                f"1b. async poll, concurrency {c['concurrency']}, loopback",
+                f"≤ {concurrent.TARGET_VS_AIOHTTP:g}x raw aiohttp loop CPU",
+                f"{c['jobpoll_vs_aiohttp'].fmt(2)}x",
+                _verdict(c["jobpoll_vs_aiohttp"].median <= concurrent.TARGET_VS_AIOHTTP),
+            ),
+            (
+                f"1b. async poll, concurrency {c['concurrency']}, loopback",
+                f"≥ {concurrent.TARGET_VS_NATIVE:g}x cheaper than on native httpx",
+                f"{c['native_vs_jobpoll'].fmt(1)}x",
+                _verdict(c["native_vs_jobpoll"].median >= concurrent.TARGET_VS_NATIVE),
+            ),
+        ]
     if "scale" in results:
         mine = [r for r in results["scale"]["rows"] if r["mode"] == "jobpoll" and "failed" not in r]
         for r in mine:
             n = f"{r['jobs']:,} jobs"
             rows += [
+                (
+                    f"2. scale, {n}",
+                    f"≥ {scale.SCHEDULE_TARGET:.0%} of scheduled polls sent",
+                    f"{r['schedule_share']:.1%}",
+                    _verdict(r["schedule_share"] >= scale.SCHEDULE_TARGET),
+                ),
+                (
+                    f"2. scale, {n}",
+                    f"behind schedule p50 ≤ {scale.BEHIND_TARGET_S:g} s",
+                    f"{r['late_p50_s']:.2f} s",
+                    _verdict(r["late_p50_s"] <= scale.BEHIND_TARGET_S),
+                ),
                 (
                     f"2. scale, {n}",
                     f"wall ≤ {scale.WALL_TARGET}x ideal",
@@ -112,22 +140,38 @@ def findings(results: dict[str, Any]) -> list[str]:
             "forever (encode/httpcore#1093), a correctness fix that costs CPU. The spread "
             "(min-max) is wide on this shared 2-core machine: read the medians."
         )
-    if "scale" in results:
+    if "concurrent" in results:
+        c = results["concurrent"]
         out.append(
-            "**Scale** is bound by the client's CPU per async request (the scale table), "
-            "almost all of it in httpx/httpcore/anyio rather than in jobpoll. Acted on: "
-            "`sniffio` is now a dependency (without it httpcore 1.0.9 retries a failed import "
-            "on every async request, encode/httpcore#1103: 15-30 % of an async request's CPU "
-            "in profiling), and the default `concurrency` of many-job waits is 20, httpx's "
-            "keep-alive pool size (httpcore scans every pooled connection per request, so 64 in "
-            "flight cost ~1.8x the CPU per request of 4). RSS per waiting job misses 5 KB: "
-            "tracemalloc puts ~7 KB of Python objects on each waiting job: a task, the "
-            "coroutines `as_completed.one` -> `_wait_gated` -> `_finish`, the driver's async "
-            "generator and the machine's generator with its closure; one async generator "
-            "layer per wait has been removed since the first run. Going further means one "
-            "coroutine per job that drives the machine without the generator layers, which "
-            "would cost a second copy of the driver loop; not done."
+            "**The async channel**: async clients send over aiohttp by default "
+            f"(`jobpoll._aiohttp`); a poll costs {c['jobpoll_vs_aiohttp'].median:.2f}x the raw "
+            f"aiohttp loop's CPU, and the native-httpx path (still taken with `http_client=` or "
+            f"`transport=`) costs {c['native_vs_jobpoll'].median:.1f}x as much (§1b). "
+            "httpx over aiohttp (`httpx-aiohttp`, measured in the same run) keeps httpx's "
+            "request and response objects and costs several times our thin channel, so the "
+            "channel is our own."
         )
+    if "scale" in results:
+        mine = [r for r in results["scale"]["rows"] if r["mode"] == "jobpoll" and "failed" not in r]
+        if mine:
+            r = mine[0]
+            out.append(
+                f"**Scale**: at {r['jobs']:,} jobs the watcher sent {r['schedule_share']:.0%} of "
+                f"the scheduled polls (42 % on native httpx before #14), at "
+                f"{r['cpu_s'] / max(r['requests'], 1) * 1e6:.0f} µs of CPU per status request "
+                f"(2.1 ms before), and saw a job {r['late_p50_s']:.2f} s (median) later than "
+                "on schedule. RSS per waiting job "
+                + (
+                    "meets 5 KB."
+                    if r["rss_per_job_kb"] <= scale.RSS_TARGET_KB
+                    else f"misses 5 KB ({r['rss_per_job_kb']:.1f} KB): tracemalloc puts ~7 KB of "
+                    "Python objects on each waiting job (a task, the coroutines "
+                    "`as_completed.one` -> `_wait_gated` -> `_finish`, the driver's async "
+                    "generator and the machine's generator with its closure); one coroutine per "
+                    "job driving the machine is the engine rework of issue #14's item 3, not "
+                    "part of this transport change."
+                )
+            )
     if "lag" in results:
         out.append(
             "**Why the default policy changed**: the first run of this benchmark measured "
@@ -173,6 +217,15 @@ def render(
             "",
         ]
     lines += ["## Machine", "", table(["", ""], machine().items()), ""]
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if load > cores / 2:
+        lines += [
+            f"> **Shared machine**: the 1-minute load average was {load:.1f} on {cores} cores "
+            "when the run ended; other work ran alongside it. Absolute CPU and wall figures are "
+            "inflated and noisy; the ratios against baselines measured in the same run are "
+            "the figures to read.",
+            "",
+        ]
     lines += [
         "## Targets",
         "",
@@ -181,6 +234,8 @@ def render(
     ]
     if "overhead" in results:
         lines.append(overhead.markdown(results["overhead"]))
+    if "concurrent" in results:
+        lines.append(concurrent.markdown(results["concurrent"]))
     if "scale" in results:
         lines.append(scale.markdown(results["scale"]))
     if "lag" in results:

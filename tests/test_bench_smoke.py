@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from bench import lag, overhead, report, scale
+from bench import concurrent, lag, overhead, report, scale
 from bench._common import Spread
 
 
@@ -73,15 +73,38 @@ def test_overhead_produces_cpu_per_poll_and_ratios():
     assert "## 1." in overhead.markdown(res)
 
 
+def test_concurrent_measures_every_async_contender():
+    res = concurrent.run(requests=concurrent.CONCURRENCY * 5, runs=1)
+    keys = {r["key"] for r in res["rows"]}
+    assert {"aiohttp", "httpx-native", "httpx-aiohttp", "jobpoll", "jobpoll-native"} <= keys
+    assert ("jobpoll-uvloop" in keys) == res["uvloop"]
+    for row in res["rows"]:
+        for key in ("cpu_us", "per_s", "vs_aiohttp"):
+            assert positive(row[key]), (row["key"], key)
+    assert positive(res["jobpoll_vs_aiohttp"]) and positive(res["native_vs_jobpoll"])
+    text = report.render({"concurrent": res}, quick=True, seconds=1.0)
+    assert "### 1b." in text and "1b. async poll" in text
+
+
 @pytest.mark.slow
 def test_scale_produces_wall_rss_and_requests():
     res = scale.run(jobs=20, lo=0.2, hi=0.6, backend="toy", toy_servers=2)
     rows = {r["mode"]: r for r in res["rows"]}
     assert set(rows) == {"jobpoll", "threads"}
     for row in rows.values():
-        for key in ("wall_s", "ideal_s", "wall_vs_ideal", "rss_peak_mb", "requests", "cpu_s"):
+        for key in (
+            "wall_s",
+            "ideal_s",
+            "wall_vs_ideal",
+            "rss_peak_mb",
+            "requests",
+            "cpu_s",
+            "schedule_share",
+        ):
             assert positive(row[key]), (row["mode"], key)
         assert row["errors"] == 0
+        # Clock ticks (10 ms): a tiny run may cost the servers none.
+        assert math.isfinite(row["servers_cpu_s"]) and row["servers_cpu_s"] >= 0
         assert math.isfinite(row["rss_per_job_kb"])
     text = report.render({"scale": res}, quick=True, seconds=1.0)
     assert "## 2." in text and "## Machine" in text

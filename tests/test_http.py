@@ -307,3 +307,190 @@ def test_a_redirect_is_never_followed_even_by_a_following_client(code):
     with pytest.raises(jobpoll.APIError, match="not followed") as info:
         _http.check(response, what="toy job 1")
     assert info.value.status_code == code and not info.value.retryable
+
+
+# --- the aiohttp channel (the async default) --------------------------------------------------
+
+
+class _Recorder:
+    """A loopback HTTP/1.1 server on this loop: records each request's head and body, and
+    answers with ``reply`` (raw bytes), or closes the connection when ``reply`` is None."""
+
+    def __init__(self, reply: bytes | None) -> None:
+        self.reply = reply
+        self.seen: list[tuple[bytes, bytes]] = []
+        self.server: asyncio.Server | None = None
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self.server is not None
+        self.server.close()
+        await self.server.wait_closed()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            body = await reader.readexactly(length)
+            self.seen.append((head, body))
+            if self.reply is not None:
+                writer.write(self.reply)
+                await writer.drain()
+        finally:
+            writer.close()
+
+
+def _answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
+    extra = "".join(f"{h}\r\n" for h in headers)
+    return f"HTTP/1.1 {status}\r\ncontent-length: {len(body)}\r\n{extra}\r\n".encode() + body
+
+
+def aio_channel(base_url: str, **kw) -> AsyncHttp:
+    return AsyncHttp(
+        vendor="toy",
+        base_url=base_url,
+        headers={"Authorization": "Bearer sekrit-token"},
+        secrets=("sekrit-token",),
+        **kw,
+    )
+
+
+def test_the_async_channel_is_aiohttp_unless_a_client_or_transport_is_given():
+    assert aio_channel("http://toy.test").channel == "aiohttp"
+    mock = httpx.MockTransport(lambda r: httpx.Response(200))
+    assert aio_channel("http://toy.test", transport=mock).channel == "httpx"
+    assert aio_channel("http://toy.test", client=httpx.AsyncClient()).channel == "httpx"
+
+
+async def test_aiohttp_sends_what_httpx_would_and_returns_a_decoded_response():
+    body = gzip.compress(b'{"state":"running"}')
+    server = _Recorder(_answer(body, "content-encoding: gzip", "retry-after: 3", "x-a: 1"))
+    async with server as url:
+        http = aio_channel(url)
+        http.set_header("X-Later", "yes")  # a token obtained after construction
+        response = await http.send(
+            {
+                "method": "POST",
+                "url": "/jobs",
+                "params": {"a": "1 2", "b": ["x", "y"]},
+                "json": {"text": "é"},
+                "headers": {"X-Extra": "e"},
+            },
+            5.0,
+        )
+        await http.close()
+    head, sent = server.seen[0]
+    assert head.startswith(b"POST /jobs?a=1+2&b=x&b=y HTTP/1.1\r\n")
+    lower = head.lower()
+    for header in (
+        b"authorization: bearer sekrit-token",
+        b"x-later: yes",
+        b"x-extra: e",
+        b"content-type: application/json",
+        b"accept-encoding: gzip, deflate",
+        b"user-agent: jobpoll",
+    ):
+        assert header in lower, header
+    assert sent == '{"text":"é"}'.encode()
+    assert isinstance(response, httpx.Response)
+    assert response.status_code == 200
+    assert response.content == b'{"state":"running"}'
+    assert response.json() == {"state": "running"}
+    assert _http.retry_after(response) == 3.0
+    assert "content-encoding" not in response.headers and response.headers["x-a"] == "1"
+
+
+async def test_aiohttp_caps_a_compressed_body_on_decoded_bytes():
+    bomb = gzip.compress(b"\0" * (4 * 1024 * 1024))
+    async with _Recorder(_answer(bomb, "content-encoding: gzip")) as url:
+        http = aio_channel(url, max_body=1024 * 1024)
+        tracemalloc.start()
+        with pytest.raises(jobpoll.MalformedResponse, match="larger than 1048576 bytes"):
+            await http.send({"method": "GET", "url": "/j"}, 5.0)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        await http.close()
+    assert peak < 3 * 1024 * 1024
+
+
+async def test_aiohttp_never_follows_a_redirect():
+    async with _Recorder(_answer(b"", "location: http://127.0.0.1:9/x", status="307 T")) as url:
+        http = aio_channel(url)
+        response = await http.send({"method": "GET", "url": "/j"}, 5.0)
+        await http.close()
+    assert response.status_code == 307
+    with pytest.raises(jobpoll.APIError, match="not followed"):
+        _http.check(response, what="the job")
+
+
+async def test_aiohttp_failures_are_typed_and_say_whether_anything_was_sent():
+    async with _Recorder(None) as url:  # reads the request, then hangs up
+        http = aio_channel(url)
+        with pytest.raises(jobpoll.TransportError) as dropped:
+            await http.send({"method": "POST", "url": "/j", "content": b"x"}, 5.0)
+        await http.close()
+    assert dropped.value.retryable and not dropped.value.unsent  # a POST may have landed
+    assert dropped.value.vendor == "toy"
+    async with _Recorder(None) as url:
+        port = url.rpartition(":")[2]
+    http = aio_channel(f"http://127.0.0.1:{port}")  # nobody listens there now
+    with pytest.raises(jobpoll.TransportError) as refused:
+        await http.send({"method": "GET", "url": "/j"}, 5.0)
+    assert refused.value.retryable and refused.value.unsent
+    await http.close()
+    server = _Recorder(_answer(b"{}"))
+    async with server as url:
+        http = aio_channel(url)
+        bad = {"method": "GET", "url": "/j", "headers": {"X-Bad": "sekrit-token\r\nX-Inj: 1"}}
+        with pytest.raises(jobpoll.TransportError) as illegal:
+            await http.send(bad, 5.0)
+        await http.close()
+    assert not illegal.value.retryable and illegal.value.unsent
+    assert "sekrit-token" not in str(illegal.value)
+    assert server.seen == []
+
+
+async def test_aiohttp_holds_the_deadline_over_a_trickle():
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n")
+        try:
+            for _ in range(1000):
+                writer.write(b"x")
+                await writer.drain()
+                await asyncio.sleep(0.05)
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(trickle, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    http = aio_channel(url)
+    began = time.monotonic()
+    with pytest.raises(jobpoll.TransportError, match=r"within the 0\.5 s"):
+        await http.send({"method": "GET", "url": "/j"}, 0.5)
+    assert time.monotonic() - began < 1.5
+    session = http._aio._session  # type: ignore[union-attr]
+    assert len(session.connector._acquired) == 0  # the cut-off request took its connection along
+    await http.close()
+    assert session.closed and http.closed
+    with pytest.raises(jobpoll.ClientClosed):
+        await http.send({"method": "GET", "url": "/j"}, 0.5)
+    server.close()
+    await server.wait_closed()
+
+
+async def test_a_borrowed_client_is_not_closed_and_an_owned_session_is():
+    user = httpx.AsyncClient()
+    http = aio_channel("http://toy.test", client=user)
+    await http.close()
+    assert not user.is_closed
+    await user.aclose()

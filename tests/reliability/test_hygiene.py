@@ -4,6 +4,8 @@
 outcomes: success, failure, cancellation by the vendor, unknown job, refused credentials,
 deadlines, transient faults, and tasks cancelled mid-wait, some mid-request), then the same
 with sync clients: afterwards no file descriptor, thread, task or busy connection is left over.
+The async cases run on both channels: the default (aiohttp, a session per client that jobpoll
+owns and closes) and httpx (a user's ``httpx.AsyncClient`` per vendor).
 """
 
 from __future__ import annotations
@@ -80,12 +82,27 @@ def arm_flakiness(sim: Simulator) -> None:
     sim.fault(Fault.html(502), times=15, op="poll")
 
 
+CHANNELS = ("aiohttp", "httpx")
+
+
+def busy(client: Any, http: httpx.AsyncClient | None) -> int:
+    """Connections ``client`` holds for a request nobody reads any more: the httpx pool's
+    (``http``, the user's client), else the aiohttp connector's checked-out ones."""
+    if http is not None:
+        return busy_connections(http)
+    session: Any = client._http._aio._session
+    return 0 if session is None else len(session.connector._acquired)
+
+
 @pytest.mark.slow
-def test_a_thousand_async_waits_leave_nothing_behind(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_thousand_async_waits_leave_nothing_behind(
+    caplog: pytest.LogCaptureFixture, channel: str
+) -> None:
     caplog.set_level(logging.ERROR, logger="jobpoll")  # thousands of retry warnings otherwise
     threads_before = threading.active_count()
     fds_before = fd_count()
-    outcomes = asyncio.run(_thousand_waits())
+    outcomes = asyncio.run(_thousand_waits(channel))
     gc.collect()
     counts = collections.Counter(type(o).__name__ for o in outcomes)
     assert len(outcomes) == 1000
@@ -95,7 +112,7 @@ def test_a_thousand_async_waits_leave_nothing_behind(caplog: pytest.LogCaptureFi
     assert wait_until(lambda: fd_count() <= fds_before), (fd_count(), fds_before)
 
 
-async def _thousand_waits() -> list[Any]:
+async def _thousand_waits(channel: str) -> list[Any]:
     clock = FakeClock()
     sims = {vendor: KITS[vendor].simulator(clock) for vendor in VENDORS}
     tasks_before = asyncio.all_tasks()
@@ -104,19 +121,24 @@ async def _thousand_waits() -> list[Any]:
         fds_serving = fd_count()
         for sim in sims.values():
             arm_flakiness(sim)
-        https = {v: httpx.AsyncClient(verify=SSL_CONTEXT) for v in VENDORS}
+        https = (
+            {v: httpx.AsyncClient(verify=SSL_CONTEXT) for v in VENDORS}
+            if channel == "httpx"
+            else {}
+        )
         clients = {
             (v, good): KITS[v].client(
                 "async",
                 sims[v].url,
                 sims[v].credential if good else "wrong-credential",
                 clock=clock,
-                http_client=https[v],
+                http_client=https.get(v),
                 timeout=60,
             )
             for v in VENDORS
             for good in (True, False)
         }
+        assert {c._http.channel for c in clients.values()} == {channel}
         gate = asyncio.Semaphore(64)
 
         async def one(vendor: str, kind: str) -> Any:
@@ -142,8 +164,9 @@ async def _thousand_waits() -> list[Any]:
             assert first.ok
             break
         await stream.aclose()
-        for vendor in VENDORS:  # (a request may finish just after its wait was cancelled)
-            assert await settled(lambda v=vendor: busy_connections(https[v]) == 0), vendor
+        for (vendor, _), client in clients.items():  # (a request may finish just after its
+            # wait was cancelled)
+            assert await settled(lambda c=client, v=vendor: busy(c, https.get(v)) == 0), vendor
         for client in clients.values():
             await client.close()
         for http in https.values():
@@ -217,8 +240,9 @@ def test_sync_waits_leave_nothing_behind(caplog: pytest.LogCaptureFixture) -> No
         assert wait_until(lambda: fd_count() <= fds_before), (fd_count(), fds_before)
 
 
+@pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_a_cancelled_wait_releases_its_connection(vendor: str) -> None:
+def test_a_cancelled_wait_releases_its_connection(vendor: str, channel: str) -> None:
     """Cancel an async wait at every point of its first poll in turn (a keep-alive connection
     already in the pool): the pool must not keep a connection busy for a request nobody waits
     for any more, or a long-lived client runs out of connections (PoolTimeout)."""
@@ -229,7 +253,8 @@ def test_a_cancelled_wait_releases_its_connection(vendor: str) -> None:
         done = str(sim.add_job(duration=0))  # type: ignore[attr-defined]
         endless = str(sim.add_job(duration=1e12))  # type: ignore[attr-defined]
         stuck = []
-        async with sim.aserve(), httpx.AsyncClient(verify=SSL_CONTEXT) as http:
+        async with sim.aserve(), httpx.AsyncClient(verify=SSL_CONTEXT) as user:
+            http = user if channel == "httpx" else None
             client = KITS[vendor].client(
                 "async", sim.url, sim.credential, clock=clock, http_client=http
             )
@@ -241,8 +266,9 @@ def test_a_cancelled_wait_releases_its_connection(vendor: str) -> None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-                await settled(lambda: busy_connections(http) == 0, within=0.05)
-                stuck.append(busy_connections(http))
+                await settled(lambda: busy(client, http) == 0, within=0.05)
+                stuck.append(busy(client, http))
+            await client.close()
         return stuck
 
     stuck = asyncio.run(go())

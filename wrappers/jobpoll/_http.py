@@ -63,19 +63,19 @@ _EXCERPT = 160
 _TRANSIENT_4XX = frozenset({408, 425, 429})
 
 
-def _too_large(response: httpx.Response, limit: int) -> MalformedResponse:
+def _too_large(status_code: int, limit: int) -> MalformedResponse:
     return MalformedResponse(
         f"the response body is larger than {limit} bytes",
-        status_code=response.status_code,
+        status_code=status_code,
         retryable=True,
         response=None,
     )
 
 
-def _undecodable(response: httpx.Response, problem: str) -> MalformedResponse:
+def _undecodable(status_code: int, problem: str) -> MalformedResponse:
     return MalformedResponse(
         f"the response body could not be decoded ({problem})",
-        status_code=response.status_code,
+        status_code=status_code,
         retryable=True,
         response=None,
     )
@@ -118,39 +118,64 @@ class _Inflate:
                 return
 
 
-def _layers(response: httpx.Response) -> list[_Inflate]:
-    """The decoders for the response's ``Content-Encoding``, in the order to apply them."""
-    names = [
-        name.strip().lower()
-        for value in response.headers.get_list("content-encoding")
-        for name in value.split(",")
-    ]
+def _layers(status_code: int, encodings: Iterable[str]) -> list[_Inflate]:
+    """The decoders for the response's ``Content-Encoding`` values, in the order to apply them."""
+    names = [name.strip().lower() for value in encodings for name in value.split(",")]
     names = [name for name in names if name not in ("", "identity")]
     if len(names) > MAX_ENCODINGS:
-        raise _undecodable(response, f"{len(names)} stacked content encodings")
+        raise _undecodable(status_code, f"{len(names)} stacked content encodings")
     unknown = [name for name in names if name not in ("gzip", "x-gzip", "deflate")]
     if unknown:
-        raise _undecodable(response, f"content encoding {unknown[0][:40]!r} was not asked for")
+        raise _undecodable(status_code, f"content encoding {unknown[0][:40]!r} was not asked for")
     return [_Inflate(name) for name in reversed(names)]
 
 
-class _Body:
+class Body:
     """The body as it arrives: raw network chunks in, decoded, counted against the cap as each
-    piece comes out, and checked against the deadline between chunks."""
+    piece comes out, and checked against the deadline between chunks.
 
-    def __init__(self, response: httpx.Response, limit: int, deadline: Deadline) -> None:
-        self._response = response
+    Transport-neutral: it sees the status code and the headers (as ``(name, value)`` string
+    pairs), so that the httpx path and the aiohttp channel share the one decoder and cap.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        headers: Iterable[tuple[str, str]],
+        limit: int,
+        deadline: Deadline,
+        *,
+        decoded: bool = False,
+    ) -> None:
+        self.status_code = status_code
         self._limit = limit
         self._deadline = deadline
-        declared = response.headers.get("content-length", "")
+        self.headers: list[tuple[str, str]] = []
+        """The headers a complete response keeps: no encoding or framing left."""
+        declared = ""
+        encodings: list[str] = []
+        for name, value in headers:
+            lower = name.lower()
+            if lower not in _FRAMING:
+                self.headers.append((name, value))
+            elif lower == "content-length":
+                declared = value
+            elif lower == "content-encoding":
+                encodings.append(value)
         if declared.isdigit() and int(declared) > limit:
-            raise _too_large(response, limit)  # refused unread (the framing may still lie)
-        self._layers = [] if response.is_stream_consumed else _layers(response)
+            raise _too_large(status_code, limit)  # refused unread (the framing may still lie)
+        self._layers = [] if decoded or not encodings else _layers(status_code, encodings)
         self._chunks: list[bytes] = []
         self._size = 0
 
     def feed(self, raw: bytes) -> None:
         self._deadline.check()
+        if not self._layers:  # the common case: one plain piece
+            self._size += len(raw)
+            if self._size > self._limit:
+                raise _too_large(self.status_code, self._limit)
+            self._chunks.append(raw)
+            return
         pieces: Iterable[bytes] = (raw,)
         for layer in self._layers:
             pieces = _through(layer, pieces)
@@ -158,46 +183,55 @@ class _Body:
             for piece in pieces:
                 self._size += len(piece)
                 if self._size > self._limit:
-                    raise _too_large(self._response, self._limit)
+                    raise _too_large(self.status_code, self._limit)
                 self._chunks.append(piece)
         except zlib.error as exc:
-            raise _undecodable(self._response, f"zlib: {exc}") from None
+            raise _undecodable(self.status_code, f"zlib: {exc}") from None
 
     def feed_decoded(self, content: bytes) -> None:
         """A body some hook already read (and httpx decoded): only its size is checked."""
         if len(content) > self._limit:
-            raise _too_large(self._response, self._limit)
+            raise _too_large(self.status_code, self._limit)
         self._chunks.append(content)
 
-    def response(self) -> httpx.Response:
-        """A complete response holding the decoded body (no encoding or framing headers left)."""
-        original = self._response
-        content = b"".join(self._chunks)
+    def content(self) -> bytes:
+        """The whole decoded body; refused when it would cost too much to parse."""
+        content = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
         self._chunks.clear()
         if len(content) > STATUS_MAX_BODY and content.count(b"{") > len(content) // _PER_OBJECT:
             # Whatever reads it next (any vendor's reader) would pay ~55x its size to parse it.
             raise MalformedResponse(
                 f"the response body ({len(content)} bytes) is packed with more than one JSON "
                 f"object per {_PER_OBJECT} bytes, too costly to parse",
-                status_code=original.status_code,
+                status_code=self.status_code,
                 retryable=True,
                 response=None,
             )
-        headers = [
-            (name, value)
-            for name, value in original.headers.multi_items()
-            if name.lower() not in _FRAMING
-        ]
-        whole = httpx.Response(
-            status_code=original.status_code,
-            headers=headers,
-            content=content,
-            request=original.request,
-            extensions={k: v for k, v in original.extensions.items() if k in _KEPT},
-        )
-        with contextlib.suppress(RuntimeError):  # set once the original was closed
-            whole.elapsed = original.elapsed
-        return whole
+        return content
+
+
+def _whole(original: httpx.Response, body: Body) -> httpx.Response:
+    """A complete response holding the decoded body (no encoding or framing headers left)."""
+    whole = httpx.Response(
+        status_code=original.status_code,
+        headers=body.headers,
+        content=body.content(),
+        request=original.request,
+        extensions={k: v for k, v in original.extensions.items() if k in _KEPT},
+    )
+    with contextlib.suppress(RuntimeError):  # set once the original was closed
+        whole.elapsed = original.elapsed
+    return whole
+
+
+def _open(response: httpx.Response, limit: int, deadline: Deadline) -> Body:
+    return Body(
+        response.status_code,
+        response.headers.multi_items(),
+        limit,
+        deadline,
+        decoded=response.is_stream_consumed,
+    )
 
 
 _FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -246,7 +280,7 @@ def send(
     deadline = deadline or Deadline(None)
     response = client.send(request, stream=True, follow_redirects=False)
     try:
-        body = _Body(response, limit, deadline)
+        body = _open(response, limit, deadline)
         if response.is_stream_consumed:  # a user's event hook read it
             body.feed_decoded(response.content)
         else:
@@ -255,7 +289,7 @@ def send(
         deadline.check()
     finally:
         response.close()
-    return body.response()
+    return _whole(response, body)
 
 
 async def asend(
@@ -268,7 +302,7 @@ async def asend(
     deadline = deadline or Deadline(None)
     response = await client.send(request, stream=True, follow_redirects=False)
     try:
-        body = _Body(response, limit, deadline)
+        body = _open(response, limit, deadline)
         if response.is_stream_consumed:  # a user's event hook read it
             body.feed_decoded(response.content)
         else:
@@ -277,7 +311,7 @@ async def asend(
         deadline.check()
     finally:
         await response.aclose()
-    return body.response()
+    return _whole(response, body)
 
 
 def retry_after(response: httpx.Response, *, now: float | None = None) -> float | None:

@@ -28,7 +28,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from . import _http
+from . import _aiohttp, _http
 from ._errors import ClientClosed, Error
 
 Request = Mapping[str, Any]
@@ -348,7 +348,11 @@ class SyncHttp(_Base):
 
 
 class AsyncHttp(_Base):
-    """A vendor's async HTTP channel."""
+    """A vendor's async HTTP channel.
+
+    With neither ``client`` nor ``transport`` it sends over aiohttp (:mod:`jobpoll._aiohttp`,
+    the fast default); given either, over httpx, exactly as before.
+    """
 
     def __init__(
         self,
@@ -371,10 +375,27 @@ class AsyncHttp(_Base):
             result_max_body=result_max_body,
         )
         self._owned = client is None
+        self._aio: _aiohttp.Channel | None = None
+        if client is None and transport is None:
+            self._aio = _aiohttp.Channel(self._headers)
+            self.guarded = True
+            return
         self.client: httpx.AsyncClient = client or httpx.AsyncClient(
             transport=transport, follow_redirects=False
         )
         self._adopt()
+
+    @property
+    def channel(self) -> str:
+        """``"aiohttp"`` (the default) or ``"httpx"`` (a client or transport was given)."""
+        return "httpx" if self._aio is None else "aiohttp"
+
+    def set_header(self, name: str, value: str) -> None:
+        if self._aio is None:
+            super().set_header(name, value)
+        else:
+            self._headers[name] = value
+            self._aio.set_header(name, value)
 
     async def send(self, request: Request, timeout: float) -> httpx.Response:
         """Send and return the response with its body read (never more than the cap), within
@@ -385,8 +406,12 @@ class AsyncHttp(_Base):
         background, where it ends by the same deadline (the network backend), or is cancelled
         ``ORPHAN_GRACE`` after it: httpcore keeps a connection checked out forever when a
         request is cancelled mid-flight (encode/httpcore#1093), so a task is cancelled only
-        when nothing else ended it.
+        when nothing else ended it. The aiohttp channel needs none of that: aiohttp is asyncio
+        through and through, so its request runs in the caller's task under one
+        ``asyncio.timeout`` and is closed, connection and all, when it is cut short.
         """
+        if self._aio is not None:
+            return await self._asend(self._aio, request, timeout)
         try:
             request_ = self.build(request, timeout)
         except Error:
@@ -423,6 +448,22 @@ class AsyncHttp(_Base):
         except Exception as exc:  # every failure of a request becomes typed
             raise self.failed(exc, deadline) from None
 
+    async def _asend(
+        self, aio: _aiohttp.Channel, request: Request, timeout: float
+    ) -> httpx.Response:
+        if self.closed:
+            raise ClientClosed(f"this {self.vendor} client is closed; create a new one")
+        try:
+            return await aio.send(
+                request, self.base_url, request.get("headers"), self.limit(request), timeout
+            )
+        except TimeoutError:  # the deadline, over the whole exchange
+            raise self.failed(_http.too_slow(timeout)) from None
+        except Error as err:
+            raise self.failed(err) from None
+        except Exception as exc:  # every failure of a request becomes typed
+            raise self.failed(_aiohttp.failed(exc, self.secrets)) from None
+
     @staticmethod
     def _orphan(task: asyncio.Task[httpx.Response]) -> None:
         if not task.done():
@@ -432,6 +473,8 @@ class AsyncHttp(_Base):
             task.exception()
 
     async def close(self) -> None:
-        if not self.closed and self._owned:
+        if not self.closed and self._aio is not None:
+            await self._aio.close()
+        elif not self.closed and self._owned:
             await self.client.aclose()
         self.closed = True
