@@ -22,7 +22,15 @@ import attrs
 import httpx
 
 from . import _config, _drive
-from ._core import Machine, Start, call_machine, until_machine, wait_machine, with_grace
+from ._core import (
+    CallMachine,
+    Machine,
+    Start,
+    call_machine,
+    until_machine,
+    wait_machine,
+    with_grace,
+)
 from ._errors import Error
 from ._flow import Flow, operation
 from ._policy import PollPolicy
@@ -277,7 +285,7 @@ class Base:
             self.vendor,
             jid,
             policy=policy,
-            now=now,
+            now=self._now(),
             timeout=limit,
             random=self._random,
             start=start,
@@ -300,6 +308,38 @@ class Base:
                 yield cycle
         finally:
             _CYCLE.reset(token)
+
+    def _one_shot(
+        self,
+        policy: PollPolicy | None,
+        *,
+        idempotent: bool,
+        deadline: float | _Default | None,
+    ) -> CallMachine:
+        """The engine's machine for one call with its safe retries (both drivers run it)."""
+        return call_machine(
+            policy or self._policy,
+            idempotent=idempotent,
+            random=self._random,
+            now=self._now(),
+            deadline=self._deadline(deadline),
+            what=f"the {self.vendor} request",
+            vendor=self.vendor,
+        )
+
+    def _repeat(
+        self, not_ready: Callable[[Any], str | None], *, deadline: float | None
+    ) -> CallMachine:
+        """The engine's machine for a read repeated until ``not_ready`` has no objection."""
+        return until_machine(
+            self._policy,
+            not_ready,
+            random=self._random,
+            now=self._now(),
+            deadline=deadline,
+            what=f"the {self.vendor} request",
+            vendor=self.vendor,
+        )
 
     def _deadline(self, deadline: float | _Default | None) -> float | None:
         """A one-shot call's deadline: the given one, else that of the whole-cycle call it is
@@ -464,15 +504,7 @@ class SyncClient(Base):
     ) -> T:
         """A one-shot call with its safe retries, within ``deadline`` (absolute, on the
         client's clock; DEFAULT: the client's timeout from now)."""
-        machine = call_machine(
-            policy or self._policy,
-            idempotent=idempotent,
-            random=self._random,
-            now=self._clock(),
-            deadline=self._deadline(deadline),
-            what=f"the {self.vendor} request",
-            vendor=self.vendor,
-        )
+        machine = self._one_shot(policy, idempotent=idempotent, deadline=deadline)
         return _drive.call(
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
@@ -486,15 +518,7 @@ class SyncClient(Base):
         deadline: float | None,
     ) -> T:
         """Repeat a read until ``not_ready`` has no objection, within ``deadline``."""
-        machine = until_machine(
-            self._policy,
-            not_ready,
-            random=self._random,
-            now=self._clock(),
-            deadline=deadline,
-            what=f"the {self.vendor} request",
-            vendor=self.vendor,
-        )
+        machine = self._repeat(not_ready, deadline=deadline)
         return _drive.call(
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
@@ -640,15 +664,7 @@ class AsyncClient(Base):
     ) -> T:
         """A one-shot call with its safe retries, within ``deadline`` (absolute, on the
         client's clock; DEFAULT: the client's timeout from now)."""
-        machine = call_machine(
-            policy or self._policy,
-            idempotent=idempotent,
-            random=self._random,
-            now=self._clock(),
-            deadline=self._deadline(deadline),
-            what=f"the {self.vendor} request",
-            vendor=self.vendor,
-        )
+        machine = self._one_shot(policy, idempotent=idempotent, deadline=deadline)
         return await _drive.acall(
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
@@ -662,15 +678,7 @@ class AsyncClient(Base):
         deadline: float | None,
     ) -> T:
         """Repeat a read until ``not_ready`` has no objection, within ``deadline``."""
-        machine = until_machine(
-            self._policy,
-            not_ready,
-            random=self._random,
-            now=self._clock(),
-            deadline=deadline,
-            what=f"the {self.vendor} request",
-            vendor=self.vendor,
-        )
+        machine = self._repeat(not_ready, deadline=deadline)
         return await _drive.acall(
             machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
         )
