@@ -126,6 +126,65 @@ def _summary(
 # -- one event loop -----------------------------------------------------------------------------
 
 
+class Probe:
+    """What the watcher did, per ``every`` seconds of wall time: status requests it started and
+    finished (counted at the aiohttp channel, below every gate), the most of them in flight,
+    the worst event-loop lag (how late a ``sleep(tick)`` woke) and the CPU it used."""
+
+    def __init__(self, every: float = 0.5, tick: float = 0.02) -> None:
+        self.every, self.tick = every, tick
+        self.started = self.finished = self.inflight = self.most = 0
+        self.busy = 0.0
+        self.rows: list[list[float]] = []
+
+    def install(self) -> None:
+        """Count every send of the default async channel (this process only)."""
+        from jobpoll import _aiohttp
+
+        send = _aiohttp.Channel.send
+        probe = self
+
+        async def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+            probe.started += 1
+            probe.inflight += 1
+            probe.most = max(probe.most, probe.inflight)
+            began = time.perf_counter()
+            try:
+                return await send(self, *args, **kwargs)
+            finally:
+                probe.inflight -= 1
+                probe.finished += 1
+                probe.busy += time.perf_counter() - began
+
+        _aiohttp.Channel.send = counted  # type: ignore[method-assign]
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        t0 = time.time()
+        mark, started, finished, cpu, worst, busy = t0, 0, 0, _cpu(), 0.0, 0.0
+        while True:
+            before = loop.time()
+            await asyncio.sleep(self.tick)
+            worst = max(worst, loop.time() - before - self.tick)
+            now = time.time()
+            if now - mark >= self.every:
+                c = _cpu()
+                self.rows.append(
+                    [
+                        round(now - t0, 3),
+                        self.started - started,
+                        self.finished - finished,
+                        self.most,
+                        round(worst, 4),
+                        round(c - cpu, 4),
+                        round(self.busy - busy, 4),
+                    ]
+                )
+                mark, started, finished, cpu, worst = now, self.started, self.finished, c, 0.0
+                busy = self.busy
+                self.most = self.inflight
+
+
 async def watch_jobpoll(settings: dict[str, Any]) -> None:
     servers: dict[str, dict[str, Any]] = settings["servers"]
     clients = {v: make_client(s, sync=False) for v, s in servers.items()}
@@ -138,24 +197,59 @@ async def watch_jobpoll(settings: dict[str, Any]) -> None:
     loop = asyncio.get_running_loop()
     msg = await loop.run_in_executor(None, hear)
     pairs = [(clients[v], job) for v, job in msg["jobs"]]
+    del msg
     finished: list[float] = [0.0] * len(pairs)
     polls: list[int] = []
     errors: list[str] = []
     transient = 0
+    probe = Probe()
+    probe.install()
+    probing = asyncio.ensure_future(probe.run())
     started, cpu = time.time(), _cpu()
+    stream = jobpoll.as_completed(
+        pairs, concurrency=settings["concurrency"], rate=settings.get("rate")
+    )
+    hold: float | None = settings.get("hold")
     with Sampler() as sampler:
-        async for outcome in jobpoll.as_completed(pairs, concurrency=settings["concurrency"]):
-            finished[outcome.index] = time.time()
-            if outcome.status is not None:
-                polls.append(outcome.status.stats.attempts)
-                transient += outcome.status.stats.transient_failures
-            else:
-                errors.append(type(outcome.error).__name__ + ": " + str(outcome.error)[:120])
+        try:
+            async with asyncio.timeout(hold):
+                async for outcome in stream:
+                    finished[outcome.index] = time.time()
+                    if outcome.status is not None:
+                        polls.append(outcome.status.stats.attempts)
+                        transient += outcome.status.stats.transient_failures
+                    else:
+                        errors.append(
+                            type(outcome.error).__name__ + ": " + str(outcome.error)[:120]
+                        )
+        except TimeoutError:
+            if hold is None:
+                raise
+        held, sent, held_rss = time.time() - started, probe.started, rss()
+        closing = time.perf_counter()
+        await stream.aclose()  # a hold run ends here: every wait is cancelled
+        teardown = time.perf_counter() - closing
     cpu = _cpu() - cpu
+    probing.cancel()
     for client in clients.values():
         await client.close()
     out = _summary(started, finished, polls, errors, transient, base, sampler.peak, len(pairs))
-    say(out | {"cpu_s": cpu})
+    out |= {
+        "cpu_s": cpu,
+        "sent": probe.started,
+        "timeline": probe.rows,
+        "lag_max_s": max((row[4] for row in probe.rows), default=0.0),
+    }
+    if hold is not None:
+        out |= {
+            "held_s": held,
+            "requests_sent": sent,
+            "rss_held": held_rss,
+            "teardown_s": teardown,
+            "setup_s": probe.rows[0][4] if probe.rows else 0.0,
+            "finished": [],
+        }
+    say(out)
 
 
 # -- a thread per wait ----------------------------------------------------------------------------
@@ -255,7 +349,11 @@ def watch_threads(settings: dict[str, Any]) -> None:
 def main() -> None:
     say({"pid": os.getpid()})
     settings = hear()
-    if settings["mode"] == "jobpoll":
+    if settings["mode"] == "jobpoll" and settings.get("loop") == "uvloop":
+        import uvloop  # opt-in, as a user would: uvloop.run(main())
+
+        uvloop.run(watch_jobpoll(settings))
+    elif settings["mode"] == "jobpoll":
         asyncio.run(watch_jobpoll(settings))
     else:
         watch_threads(settings)

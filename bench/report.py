@@ -47,8 +47,8 @@ def headlines(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             ),
         ]
     if "scale" in results:
-        mine = [r for r in results["scale"]["rows"] if r["mode"] == "jobpoll" and "failed" not in r]
-        for r in mine:
+        main = scale.main_row(results["scale"])
+        for r in [main] if main is not None else []:
             n = f"{r['jobs']:,} jobs"
             rows += [
                 (
@@ -152,9 +152,9 @@ def findings(results: dict[str, Any]) -> list[str]:
             "channel is our own."
         )
     if "scale" in results:
-        mine = [r for r in results["scale"]["rows"] if r["mode"] == "jobpoll" and "failed" not in r]
-        if mine:
-            r = mine[0]
+        main = scale.main_row(results["scale"])
+        if main is not None:
+            r = main
             out.append(
                 f"**Scale**: at {r['jobs']:,} jobs the watcher sent {r['schedule_share']:.0%} of "
                 f"the scheduled polls (42 % on native httpx before #14), at "

@@ -88,10 +88,12 @@ def test_concurrent_measures_every_async_contender():
 
 @pytest.mark.slow
 def test_scale_produces_wall_rss_and_requests():
-    res = scale.run(jobs=20, lo=0.2, hi=0.6, backend="toy", toy_servers=2)
+    res = scale.run(jobs=20, lo=0.2, hi=0.6, backend="toy", toy_servers=2, uvloop=False)
     rows = {r["mode"]: r for r in res["rows"]}
-    assert set(rows) == {"jobpoll", "threads"}
-    for row in rows.values():
+    assert set(rows) == {"jitter only", "jobpoll", "threads"}
+    assert positive(rows["jitter only"]["schedule_share"])
+    for mode in ("jobpoll", "threads"):
+        row = rows[mode]
         for key in (
             "wall_s",
             "ideal_s",
@@ -100,11 +102,38 @@ def test_scale_produces_wall_rss_and_requests():
             "requests",
             "cpu_s",
             "schedule_share",
+            "cpu_per_request_us",
         ):
             assert positive(row[key]), (row["mode"], key)
         assert row["errors"] == 0
         # Clock ticks (10 ms): a tiny run may cost the servers none.
         assert math.isfinite(row["servers_cpu_s"]) and row["servers_cpu_s"] >= 0
         assert math.isfinite(row["rss_per_job_kb"])
+        assert row["watcher_waited_share"] >= 0 and 0 <= row["machine_busy_share"] <= 1
+    # What the watcher counted at its channel is what the servers received.
+    assert rows["jobpoll"]["requests_seen_by_servers"] >= rows["jobpoll"]["requests"] > 0
     text = report.render({"scale": res}, quick=True, seconds=1.0)
-    assert "## 2." in text and "## Machine" in text
+    assert "## 2." in text and "## Machine" in text and "floor:" in text
+
+
+@pytest.mark.slow
+def test_scale_replays_the_vendors_and_holds_waits():
+    res = scale.run(
+        jobs=10,
+        lo=0.001,  # done by the first poll (the vendors' first delays are 1-5 s)
+        hi=0.01,
+        threads=False,
+        uvloop=False,
+        simulators=False,
+        hold_jobs=50,
+        hold_s=1.0,
+    )
+    assert res["backend"] == "replay"
+    row = scale.main_row(res)
+    assert row is not None and row["errors"] == 0 and row["requests"] >= 10
+    hold = res["hold"]
+    assert hold["jobs"] == 50 and hold["errors"] == 0
+    assert hold["sent"] >= 50  # every wait polled at least once within the hold
+    assert positive(hold["rss_per_job_kb"]) and positive(hold["cap_kept"])
+    text = report.render({"scale": res}, quick=True, seconds=1.0)
+    assert "### 2b. Hold: 50 waits" in text
