@@ -46,29 +46,6 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from jobpoll_generated.phrase_mt.api.asynchronous_translation import (
-    translate_async,
-    translate_async_result,
-    translate_async_status,
-)
-from jobpoll_generated.phrase_mt.api.engine import engine_status, languages
-from jobpoll_generated.phrase_mt.api.synchronous_translation import translate
-from jobpoll_generated.phrase_mt.models.error import Error as ErrorBody
-from jobpoll_generated.phrase_mt.models.glossary_entry import GlossaryEntry
-from jobpoll_generated.phrase_mt.models.languages_request import LanguagesRequest
-from jobpoll_generated.phrase_mt.models.languages_response import LanguagesResponse
-from jobpoll_generated.phrase_mt.models.metadata import Metadata
-from jobpoll_generated.phrase_mt.models.segment import Segment
-from jobpoll_generated.phrase_mt.models.status_request import StatusRequest
-from jobpoll_generated.phrase_mt.models.status_response import StatusResponse
-from jobpoll_generated.phrase_mt.models.translate_async_response import TranslateAsyncResponse
-from jobpoll_generated.phrase_mt.models.translate_async_status_response import (
-    TranslateAsyncStatusResponse,
-)
-from jobpoll_generated.phrase_mt.models.translate_request import TranslateRequest
-from jobpoll_generated.phrase_mt.models.translate_response import TranslateResponse
-from jobpoll_generated.phrase_mt.types import UNSET, Unset
-
 from . import _config, _drive, _http
 from ._client import (
     DEFAULT,
@@ -87,6 +64,28 @@ from ._core import terminal_error
 from ._drive import JsonSource
 from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse
 from ._flow import Flow, operation
+from ._generated import MT_UNSET as UNSET
+from ._generated import (
+    GlossaryEntry,
+    LanguagesRequest,
+    LanguagesResponse,
+    Metadata,
+    Segment,
+    StatusRequest,
+    StatusResponse,
+    TranslateAsyncResponse,
+    TranslateAsyncStatusResponse,
+    TranslateRequest,
+    TranslateResponse,
+    mt_engine_status_request,
+    mt_languages_request,
+    mt_result_request,
+    mt_status_request,
+    mt_translate_async_request,
+    mt_translate_request,
+)
+from ._generated import MtErrorBody as ErrorBody
+from ._generated import MtUnset as Unset
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -238,7 +237,7 @@ def _source(secrets: tuple[str, ...]) -> JsonSource:
     return JsonSource(
         VENDOR,
         "Phrase MT job",
-        translate_async_status._get_kwargs,
+        mt_status_request,
         lambda job_id, body: to_status(job_id, TranslateAsyncStatusResponse.from_dict(body)),
         lambda: secrets,
         check_status=_check,
@@ -416,27 +415,27 @@ def _mismatch(job_id: str, why: str) -> MalformedResponse:
 
 def translate_request(body: TranslateRequest) -> Request:
     """``POST /translate`` (synchronous, at most 500 segments)."""
-    return translate._get_kwargs(body=body)
+    return mt_translate_request(body=body)
 
 
 def translate_async_request(body: TranslateRequest) -> Request:
     """``POST /translateAsync``."""
-    return translate_async._get_kwargs(body=body)
+    return mt_translate_async_request(body=body)
 
 
 def result_request(job_id: str) -> Request:
     """``GET /translateAsyncResult/{id}``."""
-    return translate_async_result._get_kwargs(job_id)
+    return mt_result_request(job_id)
 
 
 def engine_status_request(metadata: Mapping[str, Any] | None = None) -> Request:
     """``POST /status``."""
-    return engine_status._get_kwargs(body=StatusRequest(metadata=_metadata(metadata, "metadata")))
+    return mt_engine_status_request(body=StatusRequest(metadata=_metadata(metadata, "metadata")))
 
 
 def languages_request(metadata: Mapping[str, Any] | None = None) -> Request:
     """``POST /languages``."""
-    return languages._get_kwargs(body=LanguagesRequest(metadata=_metadata(metadata, "metadata")))
+    return mt_languages_request(body=LanguagesRequest(metadata=_metadata(metadata, "metadata")))
 
 
 def _index(value: object) -> object:

@@ -39,14 +39,6 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from jobpoll_generated.veza.api.async_tasks import (
-    create_query_spec_result_async,
-    get_async_task,
-)
-from jobpoll_generated.veza.models.async_task import AsyncTask
-from jobpoll_generated.veza.models.query_spec import QuerySpec
-from jobpoll_generated.veza.types import Unset
-
 from . import _config, _http
 from ._client import (
     DEFAULT,
@@ -64,6 +56,8 @@ from ._core import terminal_error
 from ._drive import JsonSource
 from ._errors import JobNotFinished
 from ._flow import Flow, operation
+from ._generated import AsyncTask, QuerySpec, veza_query_request, veza_task_request
+from ._generated import VezaUnset as Unset
 from ._policy import PollPolicy
 from ._status import JSON, JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -272,7 +266,7 @@ def _read(
 
 def _status_request(job_id: str) -> Request:
     # The status of a SUCCEEDED task holds its result: read it under the result cap.
-    return {**get_async_task._get_kwargs(job_id), "carries_result": True}
+    return {**veza_task_request(job_id), "carries_result": True}
 
 
 def _source(secrets: tuple[str, ...]) -> JsonSource:
@@ -299,7 +293,7 @@ def query_request(query_spec: Mapping[str, Any]) -> Request:
         json.dumps(query_spec, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
         raise ValueError(f"query_spec is not JSON-serialisable: {exc}") from None
-    return create_query_spec_result_async._get_kwargs(body=QuerySpec.from_dict(query_spec))
+    return veza_query_request(body=QuerySpec.from_dict(query_spec))
 
 
 def _task_id(task: dict[str, Any]) -> str:
@@ -316,7 +310,7 @@ def parse_created(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
 
 def result_request(task_id: str) -> Request:
     """``GET /api/v1/assessments/async_tasks/{id}`` (the status and result are one document)."""
-    return get_async_task._get_kwargs(task_id)
+    return veza_task_request(task_id)
 
 
 def finished(status: JobStatus, response: httpx.Response | None = None) -> JSON:
