@@ -288,7 +288,8 @@ class AsyncRequestRef:
     id: str
     action: str | None = None
     date_created: datetime.datetime | None = None
-    response: AsyncRequestWrapperV2Dto | None = attrs.field(default=None, repr=False, eq=False)
+    response: object = attrs.field(default=None, repr=False, eq=False)
+    """The answer as read (for a look when debugging; its type is not part of the API)."""
 
 
 @attrs.frozen
