@@ -34,6 +34,7 @@ from ._client import (
     AsyncClient,
     Base,
     OnUpdate,
+    Settings,
     SyncClient,
     TimeoutArg,
     about,
@@ -60,7 +61,7 @@ from ._generated import (
 )
 from ._policy import PollPolicy
 from ._status import JSON, JobState, JobStatus
-from ._transport import AsyncHttp, Request, SyncHttp
+from ._transport import Request
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -108,13 +109,11 @@ def check_job_id(job_id: object, *, name: str = "job_id") -> str:
     raise ValueError(f"{name} must be an Eden AI job id (a UUID), got {job_id!r:.60}")
 
 
-def _settings(
-    api_key: str | None, base_url: str | None
-) -> tuple[str, dict[str, str], tuple[str, ...]]:
-    """The base URL, auth headers and secrets of a client, validated."""
+def _settings(api_key: str | None, base_url: str | None) -> Settings:
+    """What a client is made of, validated."""
     key = _config.secret(api_key, KEY_ENV, name="api_key").reveal()
     url = _config.base_url(base_url, URL_ENV, DEFAULT_URL)
-    return url, {"Authorization": f"Bearer {key}"}, (key,)
+    return Settings(url, {"Authorization": f"Bearer {key}"}, (key,), _source((key,)))
 
 
 # --- 2. Status -----------------------------------------------------------------------------
@@ -456,20 +455,12 @@ class EdenAI(_Ops, SyncClient):
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        check_wait(timeout, policy)
-        url, headers, secrets = _settings(api_key, base_url)
         super().__init__(
-            http=SyncHttp(
-                vendor=VENDOR,
-                base_url=url,
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(api_key, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
@@ -492,20 +483,12 @@ class AsyncEdenAI(_Ops, AsyncClient):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        check_wait(timeout, policy)
-        url, headers, secrets = _settings(api_key, base_url)
         super().__init__(
-            http=AsyncHttp(
-                vendor=VENDOR,
-                base_url=url,
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(api_key, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,

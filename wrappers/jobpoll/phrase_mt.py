@@ -52,6 +52,7 @@ from ._client import (
     AsyncClient,
     Base,
     OnUpdate,
+    Settings,
     SyncClient,
     TimeoutArg,
     about,
@@ -88,7 +89,7 @@ from ._generated import MtErrorBody as ErrorBody
 from ._generated import MtUnset as Unset
 from ._policy import PollPolicy
 from ._status import JSON, JobState, JobStatus
-from ._transport import AsyncHttp, Request, SyncHttp
+from ._transport import Request
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -146,13 +147,14 @@ def check_job_id(job_id: object) -> str:
     return _config.text_id(job_id)
 
 
-def _auth_headers(token: str | None, auth: str) -> tuple[dict[str, str], str]:
+def _settings(token: str | None, auth: str, base_url: str | None) -> Settings:
+    """What a client is made of, validated."""
     if not isinstance(auth, str) or auth.lower() not in _AUTH_HEADERS:
         raise ValueError(f"auth must be 'api-token' or 'bearer', got {auth!r}")
     secret = _config.secret(token, TOKEN_ENV, name="token").reveal()
-    if auth.lower() == "bearer":
-        return {"Authorization": f"Bearer {secret}"}, secret
-    return {"X-Api-Token": secret}, secret
+    value = f"Bearer {secret}" if auth.lower() == "bearer" else secret
+    url = _config.base_url(base_url, URL_ENV, None)
+    return Settings(url, {_AUTH_HEADERS[auth.lower()]: value}, (secret,), _source((secret,)))
 
 
 # --- 2. Status -----------------------------------------------------------------------------
@@ -767,20 +769,12 @@ class PhraseMT(_Ops, SyncClient):
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        headers, secret = _auth_headers(token, auth)
-        secrets = (secret,)
         super().__init__(
-            http=SyncHttp(
-                vendor=VENDOR,
-                base_url=_config.base_url(base_url, URL_ENV, None),
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(token, auth, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
@@ -804,20 +798,12 @@ class AsyncPhraseMT(_Ops, AsyncClient):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        headers, secret = _auth_headers(token, auth)
-        secrets = (secret,)
         super().__init__(
-            http=AsyncHttp(
-                vendor=VENDOR,
-                base_url=_config.base_url(base_url, URL_ENV, None),
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(token, auth, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,

@@ -28,6 +28,7 @@ import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import attrs
@@ -39,6 +40,7 @@ from ._client import (
     AsyncClient,
     Base,
     OnUpdate,
+    Settings,
     SyncClient,
     TimeoutArg,
     call,
@@ -547,22 +549,8 @@ def _login_failed(err: Error, username: str | None) -> Error:
 class _SyncLoginHttp(SyncHttp):
     """The HTTP channel, logging in on first use when the client was given a password."""
 
-    def __init__(
-        self,
-        *,
-        auth: _Auth,
-        base_url: str,
-        client: httpx.Client | None,
-        transport: httpx.BaseTransport | None,
-    ) -> None:
-        super().__init__(
-            vendor=VENDOR,
-            base_url=base_url,
-            headers=auth.headers(),
-            secrets=auth.secrets(),
-            client=client,
-            transport=transport,
-        )
+    def __init__(self, *, auth: _Auth, **channel: Any) -> None:
+        super().__init__(**channel)
         self._auth = auth
         self._lock = threading.Lock()
 
@@ -595,22 +583,8 @@ class _SyncLoginHttp(SyncHttp):
 class _AsyncLoginHttp(AsyncHttp):
     """The async HTTP channel, logging in on first use when given a password."""
 
-    def __init__(
-        self,
-        *,
-        auth: _Auth,
-        base_url: str,
-        client: httpx.AsyncClient | None,
-        transport: httpx.AsyncBaseTransport | None,
-    ) -> None:
-        super().__init__(
-            vendor=VENDOR,
-            base_url=base_url,
-            headers=auth.headers(),
-            secrets=auth.secrets(),
-            client=client,
-            transport=transport,
-        )
+    def __init__(self, *, auth: _Auth, **channel: Any) -> None:
+        super().__init__(**channel)
         self._auth = auth
         self._lock = asyncio.Lock()
 
@@ -638,6 +612,20 @@ class _AsyncLoginHttp(AsyncHttp):
                 _adopt(self, auth, token)
             assert auth.token is not None
             return auth.token
+
+
+def _settings(
+    token: str | None,
+    auth_scheme: str,
+    username: str | None,
+    password: str | None,
+    base_url: str | None,
+) -> Settings:
+    """What a client is made of, validated: its channel logs in first when given a password."""
+    auth = _credentials(token, auth_scheme, username, password)
+    url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
+    channels = (partial(_SyncLoginHttp, auth=auth), partial(_AsyncLoginHttp, auth=auth))
+    return Settings(url, auth.headers(), auth.secrets(), _source(auth), channels)
 
 
 def _adopt(http: SyncHttp | AsyncHttp, auth: _Auth, token: Secret) -> None:
@@ -775,13 +763,12 @@ class PhraseTMS(_Ops, SyncClient):
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        auth = _credentials(token, auth_scheme, username, password)
-        url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
         super().__init__(
-            http=_SyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
-            source=_source(auth),
+            _settings(token, auth_scheme, username, password, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
@@ -807,13 +794,12 @@ class AsyncPhraseTMS(_Ops, AsyncClient):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        auth = _credentials(token, auth_scheme, username, password)
-        url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
         super().__init__(
-            http=_AsyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
-            source=_source(auth),
+            _settings(token, auth_scheme, username, password, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,

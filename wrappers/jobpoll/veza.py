@@ -45,6 +45,7 @@ from ._client import (
     AsyncClient,
     Base,
     OnUpdate,
+    Settings,
     SyncClient,
     TimeoutArg,
     about,
@@ -60,7 +61,7 @@ from ._generated import AsyncTask, QuerySpec, veza_query_request, veza_task_requ
 from ._generated import VezaUnset as Unset
 from ._policy import PollPolicy
 from ._status import JSON, JobState, JobStatus
-from ._transport import AsyncHttp, Request, SyncHttp
+from ._transport import Request
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -126,10 +127,8 @@ def tenant_url(tenant: str) -> str:
     return f"https://{tenant.strip().lower()}.vezacloud.com"
 
 
-def _settings(
-    api_key: str | None, base_url: str | None, tenant: str | None
-) -> tuple[str, dict[str, str], tuple[str, ...]]:
-    """The base URL, auth headers and secrets of a client, validated."""
+def _settings(api_key: str | None, base_url: str | None, tenant: str | None) -> Settings:
+    """What a client is made of, validated."""
     key = _config.secret(api_key, KEY_ENV, name="api_key").reveal()
     if tenant is not None:
         if base_url is not None:
@@ -141,7 +140,7 @@ def _settings(
             f"base_url=..., or set the environment variable {URL_ENV}"
         )
     url = _config.base_url(base_url, URL_ENV, None)
-    return url, {"Authorization": f"Bearer {key}"}, (key,)
+    return Settings(url, {"Authorization": f"Bearer {key}"}, (key,), _source((key,)))
 
 
 # --- 2. Status -----------------------------------------------------------------------------
@@ -395,20 +394,12 @@ class Veza(_Ops, SyncClient):
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        check_wait(timeout, policy)
-        url, headers, secrets = _settings(api_key, base_url, tenant)
         super().__init__(
-            http=SyncHttp(
-                vendor=VENDOR,
-                base_url=url,
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(api_key, base_url, tenant),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
@@ -432,20 +423,12 @@ class AsyncVeza(_Ops, AsyncClient):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        check_wait(timeout, policy)
-        url, headers, secrets = _settings(api_key, base_url, tenant)
         super().__init__(
-            http=AsyncHttp(
-                vendor=VENDOR,
-                base_url=url,
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(api_key, base_url, tenant),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
