@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from jobpoll import JobState, JobStatus, PollPolicy
-from jobpoll._client import AsyncClient, SyncClient
+from jobpoll._client import AsyncClient, Settings, SyncClient
 from jobpoll._http import check, malformed, parse_json, retry_after
-from jobpoll._transport import AsyncHttp, Request, SyncHttp
+from jobpoll._transport import Request
 
 TOKEN = "bench-token"  # a dummy credential for a local server
 STATES = {
@@ -56,13 +56,8 @@ class ToySource:
         )
 
 
-def _http_kw(vendor: str, base_url: str) -> dict[str, object]:
-    return {
-        "vendor": vendor,
-        "base_url": base_url,
-        "headers": {"Authorization": f"Bearer {TOKEN}"},
-        "secrets": (TOKEN,),
-    }
+def _settings(vendor: str, base_url: str) -> Settings:
+    return Settings(base_url, {"Authorization": f"Bearer {TOKEN}"}, (TOKEN,), ToySource(vendor))
 
 
 class Toy(SyncClient):
@@ -81,10 +76,11 @@ class Toy(SyncClient):
     ) -> None:
         self.vendor = vendor  # type: ignore[misc]  # several toy "vendors" in one run
         super().__init__(
-            http=SyncHttp(**_http_kw(vendor, base_url), transport=transport, client=http_client),  # type: ignore[arg-type]
-            source=ToySource(vendor),
+            _settings(vendor, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=None,
             sleep=sleep,
             random=None,
@@ -107,10 +103,11 @@ class AsyncToy(AsyncClient):
     ) -> None:
         self.vendor = vendor  # type: ignore[misc]
         super().__init__(
-            http=AsyncHttp(**_http_kw(vendor, base_url), transport=transport, client=http_client),  # type: ignore[arg-type]
-            source=ToySource(vendor),
+            _settings(vendor, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=None,
             sleep=sleep,
             random=None,

@@ -11,10 +11,10 @@ from urllib.parse import quote
 import httpx
 
 from jobpoll import JobState, JobStatus
-from jobpoll._client import AsyncClient, SyncClient
+from jobpoll._client import AsyncClient, Settings, SyncClient
 from jobpoll._http import check, malformed, parse_json, retry_after
 from jobpoll._policy import PollPolicy
-from jobpoll._transport import AsyncHttp, Request, SyncHttp
+from jobpoll._transport import Request
 from jobpoll.testing import FakeClock
 
 Clock = FakeClock
@@ -85,6 +85,12 @@ class Script:
 FAST = PollPolicy(initial_delay=1.0, multiplier=2.0, max_delay=8.0, min_delay=0.5, jitter=0.0)
 
 
+def _settings() -> Settings:
+    return Settings(
+        "http://toy.test", {"Authorization": "Bearer toy-secret"}, ("toy-secret",), ToySource()
+    )
+
+
 class Toy(SyncClient):
     vendor = "toy"
 
@@ -92,16 +98,11 @@ class Toy(SyncClient):
         self, script: Script, clock: FakeClock, policy: PollPolicy = FAST, **kw: Any
     ) -> None:
         super().__init__(
-            http=SyncHttp(
-                vendor="toy",
-                base_url="http://toy.test",
-                headers={"Authorization": "Bearer toy-secret"},
-                secrets=("toy-secret",),
-                transport=httpx.MockTransport(script),
-            ),
-            source=ToySource(),
+            _settings(),
             policy=policy,
             timeout=kw.pop("timeout", 60.0),
+            http_client=None,
+            transport=httpx.MockTransport(script),
             clock=clock.now,
             sleep=clock.sleep,
             random=kw.pop("random", lambda: 0.5),
@@ -115,16 +116,11 @@ class AsyncToy(AsyncClient):
         self, script: Script, clock: FakeClock, policy: PollPolicy = FAST, **kw: Any
     ) -> None:
         super().__init__(
-            http=AsyncHttp(
-                vendor="toy",
-                base_url="http://toy.test",
-                headers={"Authorization": "Bearer toy-secret"},
-                secrets=("toy-secret",),
-                transport=httpx.MockTransport(script),
-            ),
-            source=ToySource(),
+            _settings(),
             policy=policy,
             timeout=kw.pop("timeout", 60.0),
+            http_client=None,
+            transport=httpx.MockTransport(script),
             clock=clock.now,
             sleep=clock.asleep,
             random=kw.pop("random", lambda: 0.5),

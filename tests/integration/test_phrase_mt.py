@@ -17,7 +17,6 @@ import pytest
 import jobpoll
 from jobpoll import JobState
 from jobpoll.testing import FakeClock, Fault, PhraseMTSimulator
-from jobpoll_generated.phrase_mt.types import UNSET, Unset
 
 from .conftest import assert_secret_not_in_urls, states
 
@@ -84,7 +83,7 @@ async def test_translate_plain_strings(mt_sim, connect):
     result = await connect(mt_sim)("translate", "en", "de", ["Hello", "World"])
     assert [s.translated_text for s in result.segments] == ["[de] Hello", "[de] World"]
     assert [s.text for s in result.segments] == ["Hello", "World"]
-    assert all(isinstance(s.idx, Unset) for s in result.segments)
+    assert all(s.idx is None for s in result.segments)
 
 
 async def test_translate_with_idx_metadata_and_glossary(mt_sim, connect):
@@ -104,8 +103,9 @@ async def test_translate_with_idx_metadata_and_glossary(mt_sim, connect):
         (7, "[de] Hello Welt"),  # "7" from the reference adapter, read as 7
         (3, "[de] Bye Welt"),
     ]
-    assert result.segments[0].metadata.to_dict() == {"seg": 1}
-    assert result.metadata.to_dict() == {"projectUid": "p"}
+    assert result.segments[0].metadata == {"seg": 1}
+    assert result.metadata == {"projectUid": "p"}
+    assert isinstance(result, jobpoll.Translation)
     assert sent(mt_sim, "translate")[0].json()["segments"][0]["idx"] == 7  # sent as a number
 
 
@@ -117,7 +117,7 @@ async def test_translate_async_wait_result(mt_sim, connect):
     assert final.state is JobState.SUCCEEDED
     assert [(s.idx, s.translated_text) for s in result.segments] == [
         (0, "[cs] One"),
-        (UNSET, "[cs] Two"),
+        (None, "[cs] Two"),
     ]
 
 

@@ -18,6 +18,8 @@ from jobpoll.phrase_mt import (
     AsyncPhraseMT,
     LanguagePair,
     PhraseMT,
+    TranslatedSegment,
+    Translation,
     join,
     split,
     to_status,
@@ -27,10 +29,10 @@ from jobpoll_generated.phrase_mt.models.segment import Segment
 from jobpoll_generated.phrase_mt.models.translate_async_status_response import (
     TranslateAsyncStatusResponse,
 )
-from jobpoll_generated.phrase_mt.models.translate_response import TranslateResponse
-from jobpoll_generated.phrase_mt.types import UNSET
 
 from .._toy import Clock
+
+ABSENT = object()
 
 BASE = "https://mt.test"
 TOKEN = "mt-SECRET-token"
@@ -180,8 +182,11 @@ async def test_translate_async_wait_and_result(flavour: str) -> None:
     assert status.state is JobState.SUCCEEDED
     assert status.vendor_status == "done"
     result = await run(client.result(job_id))
-    assert isinstance(result, TranslateResponse)
-    assert [(s.idx, s.translated_text) for s in result.segments] == [(UNSET, "B"), (7, "A")]
+    assert isinstance(result, Translation)
+    assert result.segments == (
+        TranslatedSegment("B", idx=None, text="b"),
+        TranslatedSegment("A", idx=7, text="a"),
+    )
 
 
 async def test_more_than_500_segments_become_three_jobs_joined_in_order(flavour: str) -> None:
@@ -387,10 +392,8 @@ def test_join_by_position_when_no_idx_is_echoed() -> None:
     chunks = split(body, size=2)
     assert [[s.idx for s in c.segments] for c in chunks] == [[0, 1], [2]]
     results = [
-        TranslateResponse.from_dict(
-            {"segments": [{"translatedText": "A"}, {"translatedText": "B"}]}
-        ),
-        TranslateResponse.from_dict({"segments": [{"translatedText": "C"}]}),
+        Translation((TranslatedSegment("A"), TranslatedSegment("B"))),
+        Translation((TranslatedSegment("C"),)),
     ]
     assert join(chunks, ["j1", "j2"], results) == ["A", "B", "C"]
     with pytest.raises(jobpoll.MalformedResponse, match="1 segments for 2"):
@@ -414,7 +417,7 @@ async def test_sync_translate(flavour: str) -> None:
     result = await run(
         make(flavour, engine).translate("en", "de", ["abc"], glossary=[("abc", "xyz")])
     )
-    assert isinstance(result, TranslateResponse)
+    assert isinstance(result, Translation)
     assert result.segments[0].translated_text == "cba"
     sent = json.loads(engine.requests[0].content)
     assert sent["segments"] == [{"text": "abc"}]  # no idx added to a single request
@@ -688,8 +691,8 @@ async def test_the_result_fetch_timeout_is_the_calls_deadline(flavour: str) -> N
         ([0, 1, 2], ["A", "B", "C"]),
         (["2", "0", "1"], ["B", "C", "A"]),
         ([None, None, None], ["A", "B", "C"]),
-        ([UNSET, "1", 2], ["A", "B", "C"]),
-        ([" 0 ", UNSET, "2"], ["A", "B", "C"]),
+        ([ABSENT, "1", 2], ["A", "B", "C"]),
+        ([" 0 ", ABSENT, "2"], ["A", "B", "C"]),
         (["a", 1, 2], ["A", "B", "C"]),  # not a number: its position
         ([True, {"i": 1}, 2.0], ["A", "B", "C"]),
     ],
@@ -701,7 +704,7 @@ def test_join_reads_idx_as_int_digit_string_or_position(
     segments = []
     for idx, text in zip(echoed, "ABC", strict=True):
         segment: dict[str, Any] = {"text": text.lower(), "translatedText": text}
-        if idx is not UNSET:
+        if idx is not ABSENT:
             segment["idx"] = idx
         segments.append(segment)
     result = jobpoll.phrase_mt.parse_result(httpx.Response(200, json={"segments": segments}))

@@ -34,7 +34,7 @@ from ._version import __version__
 if TYPE_CHECKING:  # imported on first use (PEP 562): each pulls in its generated client
     from .alphasms import AlphaSMS, AsyncAlphaSMS, Message, MessageStatus
     from .edenai import AsyncEdenAI, EdenAI
-    from .phrase_mt import AsyncPhraseMT, PhraseMT
+    from .phrase_mt import AsyncPhraseMT, PhraseMT, TranslatedSegment, Translation
     from .phrase_tms import AsyncPhraseTMS, PhraseTMS
     from .veza import AsyncVeza, Veza
 
@@ -47,6 +47,8 @@ _LAZY = {
     "AsyncEdenAI": "edenai",
     "PhraseMT": "phrase_mt",
     "AsyncPhraseMT": "phrase_mt",
+    "Translation": "phrase_mt",
+    "TranslatedSegment": "phrase_mt",
     "PhraseTMS": "phrase_tms",
     "AsyncPhraseTMS": "phrase_tms",
     "Veza": "veza",
@@ -86,6 +88,8 @@ __all__ = [
     "PollStats",
     "RateLimited",
     "ResumeState",
+    "TranslatedSegment",
+    "Translation",
     "TransportError",
     "Veza",
     "WaitTimeout",

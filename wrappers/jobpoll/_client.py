@@ -14,7 +14,7 @@ import contextlib
 import contextvars
 import random as _random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, ClassVar, Generic, ParamSpec, Self, TypeVar, cast
 
@@ -434,22 +434,60 @@ class Base:
         return lambda response: parse(response, self._hidden())
 
 
+@attrs.frozen
+class Settings:
+    """What a vendor's constructor arguments come to (its ``_settings(...)``, validated), for
+    either client: where requests go, the fixed headers, the secrets to redact, the source that
+    polls a job, and the channel classes (a vendor may send through its own, as Phrase TMS's
+    password login does)."""
+
+    base_url: str
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    secrets: tuple[str, ...] = attrs.field(repr=False)
+    source: _drive.Source
+    channels: tuple[Callable[..., SyncHttp], Callable[..., AsyncHttp]] = (SyncHttp, AsyncHttp)
+    """Made with ``vendor``, ``base_url``, ``headers``, ``secrets``, ``client``, ``transport``."""
+
+
+H = TypeVar("H", SyncHttp, AsyncHttp)
+
+
+def _open(
+    make: Callable[..., H], kind: type, settings: Settings, client: object, transport: object
+) -> H:
+    """A client's HTTP channel, once its other settings have passed their checks."""
+    if client is not None and not isinstance(client, kind):
+        got = type(client).__name__
+        raise TypeError(f"http_client must be an httpx.{kind.__name__}, got {got}")
+    return make(
+        vendor=settings.source.vendor,
+        base_url=settings.base_url,
+        headers=settings.headers,
+        secrets=settings.secrets,
+        client=client,
+        transport=transport,
+    )
+
+
 class SyncClient(Base):
-    """Base of the sync vendor clients."""
+    """Base of the sync vendor clients: a vendor's ``__init__`` is its signature and one call
+    of this with its :class:`Settings`."""
 
     def __init__(
         self,
+        settings: Settings,
         *,
-        http: SyncHttp,
-        source: _drive.Source,
         policy: PollPolicy | None,
         timeout: float | None,
+        http_client: httpx.Client | None,
+        transport: httpx.BaseTransport | None,
         clock: Callable[[], float] | None,
         sleep: Callable[[float], object] | None,
         random: Callable[[], float] | None,
     ) -> None:
-        self._http = http
-        self._setup(source, policy=policy, timeout=timeout, random=random)
+        self._setup(settings.source, policy=policy, timeout=timeout, random=random)
+        channel = settings.channels[0]
+        self._http = _open(channel, httpx.Client, settings, http_client, transport)
         self._clock = clock or time.monotonic
         self._sleep = sleep or time.sleep
 
@@ -578,17 +616,20 @@ class AsyncClient(Base):
 
     def __init__(
         self,
+        settings: Settings,
         *,
-        http: AsyncHttp,
-        source: _drive.Source,
         policy: PollPolicy | None,
         timeout: float | None,
+        http_client: httpx.AsyncClient | None,
+        transport: httpx.AsyncBaseTransport | None,
         clock: Callable[[], float] | None,
         sleep: Callable[[float], Awaitable[object]] | None,
         random: Callable[[], float] | None,
     ) -> None:
-        self._http = http
-        self._setup(source, policy=policy, timeout=timeout, random=random)
+        self._setup(settings.source, policy=policy, timeout=timeout, random=random)
+        self._http = _open(
+            settings.channels[1], httpx.AsyncClient, settings, http_client, transport
+        )
         self._clock_fn = clock
         self._sleep = sleep or asyncio.sleep
 

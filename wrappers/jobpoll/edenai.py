@@ -28,33 +28,13 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from jobpoll_generated.edenai.api.universal_ai import (
-    create_async_job_v3_universal_ai_async_post,
-    get_async_job_v3_universal_ai_async_job_id_get,
-)
-from jobpoll_generated.edenai.models.http_validation_error import HTTPValidationError
-from jobpoll_generated.edenai.models.universal_ai_async_body import UniversalAIAsyncBody
-from jobpoll_generated.edenai.models.universal_ai_async_body_input import (
-    UniversalAIAsyncBodyInput,
-)
-from jobpoll_generated.edenai.models.universal_ai_async_body_provider_params_type_0 import (
-    UniversalAIAsyncBodyProviderParamsType0,
-)
-from jobpoll_generated.edenai.models.universal_ai_async_body_user_webhook_parameters_type_0 import (
-    UniversalAIAsyncBodyUserWebhookParametersType0,
-)
-from jobpoll_generated.edenai.models.universal_ai_async_response import UniversalAIAsyncResponse
-from jobpoll_generated.edenai.models.universal_ai_async_response_error_type_0 import (
-    UniversalAIAsyncResponseErrorType0,
-)
-from jobpoll_generated.edenai.types import UNSET, Unset
-
 from . import _config, _http
 from ._client import (
     DEFAULT,
     AsyncClient,
     Base,
     OnUpdate,
+    Settings,
     SyncClient,
     TimeoutArg,
     about,
@@ -66,9 +46,22 @@ from ._core import terminal_error
 from ._drive import JsonSource
 from ._errors import APIError, JobNotFinished, MalformedResponse
 from ._flow import Flow, operation
+from ._generated import EDEN_UNSET as UNSET
+from ._generated import EdenUnset as Unset
+from ._generated import (
+    HTTPValidationError,
+    UniversalAIAsyncBody,
+    UniversalAIAsyncBodyInput,
+    UniversalAIAsyncBodyProviderParamsType0,
+    UniversalAIAsyncBodyUserWebhookParametersType0,
+    UniversalAIAsyncResponse,
+    UniversalAIAsyncResponseErrorType0,
+    eden_job_request,
+    eden_submit_request,
+)
 from ._policy import PollPolicy
 from ._status import JSON, JobState, JobStatus
-from ._transport import AsyncHttp, Request, SyncHttp
+from ._transport import Request
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -116,13 +109,11 @@ def check_job_id(job_id: object, *, name: str = "job_id") -> str:
     raise ValueError(f"{name} must be an Eden AI job id (a UUID), got {job_id!r:.60}")
 
 
-def _settings(
-    api_key: str | None, base_url: str | None
-) -> tuple[str, dict[str, str], tuple[str, ...]]:
-    """The base URL, auth headers and secrets of a client, validated."""
+def _settings(api_key: str | None, base_url: str | None) -> Settings:
+    """What a client is made of, validated."""
     key = _config.secret(api_key, KEY_ENV, name="api_key").reveal()
     url = _config.base_url(base_url, URL_ENV, DEFAULT_URL)
-    return url, {"Authorization": f"Bearer {key}"}, (key,)
+    return Settings(url, {"Authorization": f"Bearer {key}"}, (key,), _source((key,)))
 
 
 # --- 2. Status -----------------------------------------------------------------------------
@@ -229,7 +220,7 @@ def _read(
 
 def _status_request(job_id: str) -> Request:
     # The status of a finished job holds its output: read it under the result cap.
-    kwargs = get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
+    kwargs = eden_job_request(uuid.UUID(job_id))
     return {**kwargs, "carries_result": True}
 
 
@@ -330,7 +321,7 @@ def submit_body(
 
 def submit_request(body: UniversalAIAsyncBody) -> Request:
     """``POST /v3/universal-ai/async``."""
-    return create_async_job_v3_universal_ai_async_post._get_kwargs(body=body)
+    return eden_submit_request(body=body)
 
 
 def _public_id(job: UniversalAIAsyncResponse) -> str:
@@ -344,7 +335,7 @@ def parse_submitted(response: httpx.Response, secrets: Sequence[str] = ()) -> st
 
 def result_request(job_id: str) -> Request:
     """``GET /v3/universal-ai/async/{job_id}`` (the status and output are one document)."""
-    return get_async_job_v3_universal_ai_async_job_id_get._get_kwargs(uuid.UUID(job_id))
+    return eden_job_request(uuid.UUID(job_id))
 
 
 def finished(status: JobStatus, response: httpx.Response | None = None) -> JSON:
@@ -464,20 +455,12 @@ class EdenAI(_Ops, SyncClient):
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        check_wait(timeout, policy)
-        url, headers, secrets = _settings(api_key, base_url)
         super().__init__(
-            http=SyncHttp(
-                vendor=VENDOR,
-                base_url=url,
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(api_key, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
@@ -500,20 +483,12 @@ class AsyncEdenAI(_Ops, AsyncClient):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        check_wait(timeout, policy)
-        url, headers, secrets = _settings(api_key, base_url)
         super().__init__(
-            http=AsyncHttp(
-                vendor=VENDOR,
-                base_url=url,
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(api_key, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,

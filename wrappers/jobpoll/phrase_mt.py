@@ -41,33 +41,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import httpx
-
-from jobpoll_generated.phrase_mt.api.asynchronous_translation import (
-    translate_async,
-    translate_async_result,
-    translate_async_status,
-)
-from jobpoll_generated.phrase_mt.api.engine import engine_status, languages
-from jobpoll_generated.phrase_mt.api.synchronous_translation import translate
-from jobpoll_generated.phrase_mt.models.error import Error as ErrorBody
-from jobpoll_generated.phrase_mt.models.glossary_entry import GlossaryEntry
-from jobpoll_generated.phrase_mt.models.languages_request import LanguagesRequest
-from jobpoll_generated.phrase_mt.models.languages_response import LanguagesResponse
-from jobpoll_generated.phrase_mt.models.metadata import Metadata
-from jobpoll_generated.phrase_mt.models.segment import Segment
-from jobpoll_generated.phrase_mt.models.status_request import StatusRequest
-from jobpoll_generated.phrase_mt.models.status_response import StatusResponse
-from jobpoll_generated.phrase_mt.models.translate_async_response import TranslateAsyncResponse
-from jobpoll_generated.phrase_mt.models.translate_async_status_response import (
-    TranslateAsyncStatusResponse,
-)
-from jobpoll_generated.phrase_mt.models.translate_request import TranslateRequest
-from jobpoll_generated.phrase_mt.models.translate_response import TranslateResponse
-from jobpoll_generated.phrase_mt.types import UNSET, Unset
 
 from . import _config, _drive, _http
 from ._client import (
@@ -75,6 +52,7 @@ from ._client import (
     AsyncClient,
     Base,
     OnUpdate,
+    Settings,
     SyncClient,
     TimeoutArg,
     about,
@@ -87,9 +65,31 @@ from ._core import terminal_error
 from ._drive import JsonSource
 from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse
 from ._flow import Flow, operation
+from ._generated import MT_UNSET as UNSET
+from ._generated import (
+    GlossaryEntry,
+    LanguagesRequest,
+    LanguagesResponse,
+    Metadata,
+    Segment,
+    StatusRequest,
+    StatusResponse,
+    TranslateAsyncResponse,
+    TranslateAsyncStatusResponse,
+    TranslateRequest,
+    TranslateResponse,
+    mt_engine_status_request,
+    mt_languages_request,
+    mt_result_request,
+    mt_status_request,
+    mt_translate_async_request,
+    mt_translate_request,
+)
+from ._generated import MtErrorBody as ErrorBody
+from ._generated import MtUnset as Unset
 from ._policy import PollPolicy
-from ._status import JobState, JobStatus
-from ._transport import AsyncHttp, Request, SyncHttp
+from ._status import JSON, JobState, JobStatus
+from ._transport import Request
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -100,6 +100,8 @@ __all__ = [
     "LanguagePair",
     "PhraseMT",
     "SegmentInput",
+    "TranslatedSegment",
+    "Translation",
     "check_job_id",
     "to_status",
 ]
@@ -145,13 +147,14 @@ def check_job_id(job_id: object) -> str:
     return _config.text_id(job_id)
 
 
-def _auth_headers(token: str | None, auth: str) -> tuple[dict[str, str], str]:
+def _settings(token: str | None, auth: str, base_url: str | None) -> Settings:
+    """What a client is made of, validated."""
     if not isinstance(auth, str) or auth.lower() not in _AUTH_HEADERS:
         raise ValueError(f"auth must be 'api-token' or 'bearer', got {auth!r}")
     secret = _config.secret(token, TOKEN_ENV, name="token").reveal()
-    if auth.lower() == "bearer":
-        return {"Authorization": f"Bearer {secret}"}, secret
-    return {"X-Api-Token": secret}, secret
+    value = f"Bearer {secret}" if auth.lower() == "bearer" else secret
+    url = _config.base_url(base_url, URL_ENV, None)
+    return Settings(url, {_AUTH_HEADERS[auth.lower()]: value}, (secret,), _source((secret,)))
 
 
 # --- 2. Status -----------------------------------------------------------------------------
@@ -238,7 +241,7 @@ def _source(secrets: tuple[str, ...]) -> JsonSource:
     return JsonSource(
         VENDOR,
         "Phrase MT job",
-        translate_async_status._get_kwargs,
+        mt_status_request,
         lambda job_id, body: to_status(job_id, TranslateAsyncStatusResponse.from_dict(body)),
         lambda: secrets,
         check_status=_check,
@@ -388,7 +391,7 @@ def split(body: TranslateRequest, size: int = MAX_SEGMENTS) -> list[TranslateReq
 def join(
     chunks: Sequence[TranslateRequest],
     job_ids: Sequence[str],
-    results: Sequence[TranslateResponse],
+    results: Sequence[Translation],
 ) -> list[str]:
     """The translated texts of all chunks in input order, matched by the echoed ``idx``; a
     segment that echoes none keeps its position. MalformedResponse if they do not match."""
@@ -398,7 +401,7 @@ def join(
         got = result.segments
         if len(got) != len(wanted):
             raise _mismatch(job_id, f"{len(got)} segments for {len(wanted)} sent")
-        keys = [s.idx if _whole(s.idx) else wanted[i] for i, s in enumerate(got)]
+        keys = [wanted[i] if s.idx is None else s.idx for i, s in enumerate(got)]
         by_idx = {key: s.translated_text for key, s in zip(keys, got, strict=True)}
         if len(by_idx) != len(keys) or set(by_idx) != set(wanted):
             raise _mismatch(job_id, "the segments' idx values do not match the request's")
@@ -416,60 +419,107 @@ def _mismatch(job_id: str, why: str) -> MalformedResponse:
 
 def translate_request(body: TranslateRequest) -> Request:
     """``POST /translate`` (synchronous, at most 500 segments)."""
-    return translate._get_kwargs(body=body)
+    return mt_translate_request(body=body)
 
 
 def translate_async_request(body: TranslateRequest) -> Request:
     """``POST /translateAsync``."""
-    return translate_async._get_kwargs(body=body)
+    return mt_translate_async_request(body=body)
 
 
 def result_request(job_id: str) -> Request:
     """``GET /translateAsyncResult/{id}``."""
-    return translate_async_result._get_kwargs(job_id)
+    return mt_result_request(job_id)
 
 
 def engine_status_request(metadata: Mapping[str, Any] | None = None) -> Request:
     """``POST /status``."""
-    return engine_status._get_kwargs(body=StatusRequest(metadata=_metadata(metadata, "metadata")))
+    return mt_engine_status_request(body=StatusRequest(metadata=_metadata(metadata, "metadata")))
 
 
 def languages_request(metadata: Mapping[str, Any] | None = None) -> Request:
     """``POST /languages``."""
-    return languages._get_kwargs(body=LanguagesRequest(metadata=_metadata(metadata, "metadata")))
+    return mt_languages_request(body=LanguagesRequest(metadata=_metadata(metadata, "metadata")))
 
 
-def _index(value: object) -> object:
+def _index(value: object) -> int | None:
     """An echoed ``idx``: a whole number, or a digit string (the reference adapter's DTO holds
-    it as a string) as that number; null as absent; anything else as it came (then it is not
-    used to order segments)."""
-    if value is None:
-        return UNSET
+    it as a string) as that number; None for null, absent or anything else (then the segment's
+    position orders it)."""
+    if _whole(value):
+        return cast(int, value)
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
-    return value
+    return None
 
 
-def _translation(body: dict[str, Any]) -> TranslateResponse:
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _echoed(value: object) -> dict[str, JSON] | None:
+    """Echoed ``metadata`` as a plain dict (None when null, absent or not an object)."""
+    if isinstance(value, Metadata):
+        value = value.to_dict()
+    return cast(dict[str, JSON], value) if isinstance(value, dict) else None
+
+
+@attrs.frozen
+class TranslatedSegment:
+    """One segment of a :class:`Translation`: ``translated_text``, and what the engine echoed
+    of the segment sent: ``idx`` (a whole number; None when it echoed none, or one that is not
+    a number), the source ``text`` and its ``metadata`` (None when not echoed)."""
+
+    translated_text: str
+    idx: int | None = None
+    text: str | None = None
+    metadata: dict[str, JSON] | None = None
+
+
+@attrs.frozen
+class Translation:
+    """What :meth:`PhraseMT.translate` and :meth:`PhraseMT.result` return: the segments in the
+    engine's order, and the languages and request ``metadata`` it echoed (None when not)."""
+
+    segments: tuple[TranslatedSegment, ...]
+    source_language: str | None = None
+    target_language: str | None = None
+    metadata: dict[str, JSON] | None = None
+
+
+def _translation(body: dict[str, Any]) -> Translation:
     response = TranslateResponse.from_dict(body)
     if not isinstance(response.segments, list):
         raise TypeError("segments is not a list")
+    segments = []
     for segment in response.segments:
         if not isinstance(segment.translated_text, str):
             raise TypeError("translatedText is not a string")
-        segment.idx = _index(segment.idx)
-    return response
+        segments.append(
+            TranslatedSegment(
+                translated_text=segment.translated_text,
+                idx=_index(segment.idx),
+                text=_text(segment.text),
+                metadata=_echoed(segment.metadata),
+            )
+        )
+    return Translation(
+        segments=tuple(segments),
+        source_language=_text(response.source_language),
+        target_language=_text(response.target_language),
+        metadata=_echoed(response.metadata),
+    )
 
 
-def _result(body: object) -> TranslateResponse | None:
+def _result(body: object) -> Translation | None:
     # An empty body (or JSON null) is what the reference adapter answers for a failed job.
     return None if body is None else _translation(_http.json_object(body))
 
 
 def parse_result(
     response: httpx.Response, secrets: Sequence[str] = (), *, what: str = "Phrase MT result"
-) -> TranslateResponse | None:
-    """A job's :class:`TranslateResponse`; None for a 200 with an empty body (the reference
+) -> Translation | None:
+    """A job's :class:`Translation`; None for a 200 with an empty body (the reference
     adapter's answer for a failed job: read the status to learn why)."""
     if 200 <= response.status_code < 300 and not response.content.strip():
         return None
@@ -505,8 +555,8 @@ def _engine_refused(err: APIError) -> APIError:
 
 def parse_translation(
     response: httpx.Response, secrets: Sequence[str] = (), *, what: str = "Phrase MT translate"
-) -> TranslateResponse:
-    """A :class:`TranslateResponse` (from ``/translate`` or ``/translateAsyncResult``)."""
+) -> Translation:
+    """A :class:`Translation` (from ``/translate`` or ``/translateAsyncResult``)."""
     return _read(response, what, _translation, secrets)
 
 
@@ -593,7 +643,7 @@ class _Ops(Base):
         *,
         glossary: GlossaryInput | None = None,
         metadata: Mapping[str, Any] | None = None,
-    ) -> Flow[TranslateResponse]:
+    ) -> Flow[Translation]:
         """Translate at most 500 segments synchronously (retried like a read: no job is made)."""
         body = translate_body(
             source_language, target_language, segments, glossary=glossary, metadata=metadata
@@ -617,7 +667,7 @@ class _Ops(Base):
         return self._submit(body)
 
     @operation
-    def result(self, job_id: str) -> Flow[TranslateResponse]:
+    def result(self, job_id: str) -> Flow[Translation]:
         """The translation of a finished (``done``) job; ``JobFailed`` for a failed one.
 
         An engine that holds the request until the job ends is waited for up to the client's
@@ -625,7 +675,7 @@ class _Ops(Base):
         """
         return self._fetch(self.check_job_id(job_id))
 
-    def _fetch(self, jid: str) -> Flow[TranslateResponse]:
+    def _fetch(self, jid: str) -> Flow[Translation]:
         with about(VENDOR, jid):
             policy = _holding(self._policy)
             refused = None
@@ -681,7 +731,7 @@ class _Ops(Base):
             for chunk in chunks:
                 job_ids.append(cycle.created((yield from self._submit(chunk)), self._now()))
 
-            def finish(job_id: str) -> Flow[TranslateResponse]:
+            def finish(job_id: str) -> Flow[Translation]:
                 yield from self._wait_in(cycle, job_id, policy, on_update)
                 return (yield from self._fetch(job_id))
 
@@ -692,7 +742,7 @@ class _Ops(Base):
         request = translate_async_request(body)
         return call(request, self._parse(parse_submitted), idempotent=False)
 
-    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], TranslateResponse | None]:
+    def _result_parser(self, job_id: str) -> Callable[[httpx.Response], Translation | None]:
         what = f"Phrase MT job {job_id} result"
         return lambda response: parse_result(response, self._hidden(), what=what)
 
@@ -719,20 +769,12 @@ class PhraseMT(_Ops, SyncClient):
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        headers, secret = _auth_headers(token, auth)
-        secrets = (secret,)
         super().__init__(
-            http=SyncHttp(
-                vendor=VENDOR,
-                base_url=_config.base_url(base_url, URL_ENV, None),
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(token, auth, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
@@ -756,20 +798,12 @@ class AsyncPhraseMT(_Ops, AsyncClient):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        headers, secret = _auth_headers(token, auth)
-        secrets = (secret,)
         super().__init__(
-            http=AsyncHttp(
-                vendor=VENDOR,
-                base_url=_config.base_url(base_url, URL_ENV, None),
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(token, auth, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,

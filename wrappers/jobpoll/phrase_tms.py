@@ -28,38 +28,11 @@ import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import attrs
 import httpx
-
-from jobpoll_generated.phrase_tms.api.async_request import (
-    get_async_request,
-    get_current_limit_status,
-    list_pending_requests,
-)
-from jobpoll_generated.phrase_tms.api.authentication import login
-from jobpoll_generated.phrase_tms.api.job import pre_translate_v2
-from jobpoll_generated.phrase_tms.models.async_request_dto_v1 import AsyncRequestDtoV1
-from jobpoll_generated.phrase_tms.models.async_request_status_dto_v1 import (
-    AsyncRequestStatusDtoV1,
-)
-from jobpoll_generated.phrase_tms.models.async_request_wrapper_v2_dto import (
-    AsyncRequestWrapperV2Dto,
-)
-from jobpoll_generated.phrase_tms.models.async_response_dto_v1 import AsyncResponseDtoV1
-from jobpoll_generated.phrase_tms.models.error_detail_dto_v1 import ErrorDetailDtoV1
-from jobpoll_generated.phrase_tms.models.login_dto import LoginDto
-from jobpoll_generated.phrase_tms.models.login_response_dto import LoginResponseDto
-from jobpoll_generated.phrase_tms.models.page_dto_async_request_dto_v1 import (
-    PageDtoAsyncRequestDtoV1,
-)
-from jobpoll_generated.phrase_tms.models.pre_translate_jobs_v2_dto import PreTranslateJobsV2Dto
-from jobpoll_generated.phrase_tms.models.pre_translate_jobs_v2_dto_pre_translate_settings import (
-    PreTranslateJobsV2DtoPreTranslateSettings,
-)
-from jobpoll_generated.phrase_tms.models.uid_reference import UidReference
-from jobpoll_generated.phrase_tms.types import Unset
 
 from . import _config, _http
 from ._client import (
@@ -67,6 +40,7 @@ from ._client import (
     AsyncClient,
     Base,
     OnUpdate,
+    Settings,
     SyncClient,
     TimeoutArg,
     call,
@@ -77,6 +51,25 @@ from ._config import DEFAULT_TIMEOUT, Secret
 from ._drive import JsonSource
 from ._errors import Error, MalformedResponse
 from ._flow import Flow, operation
+from ._generated import (
+    AsyncRequestDtoV1,
+    AsyncRequestStatusDtoV1,
+    AsyncRequestWrapperV2Dto,
+    AsyncResponseDtoV1,
+    ErrorDetailDtoV1,
+    LoginDto,
+    LoginResponseDto,
+    PageDtoAsyncRequestDtoV1,
+    PreTranslateJobsV2Dto,
+    PreTranslateJobsV2DtoPreTranslateSettings,
+    UidReference,
+    tms_limits_request,
+    tms_login_request,
+    tms_pending_request,
+    tms_pre_translate_request,
+    tms_status_request,
+)
+from ._generated import TmsUnset as Unset
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
@@ -281,7 +274,7 @@ def _source(auth: _Auth) -> JsonSource:
     return JsonSource(
         VENDOR,
         "Phrase TMS async request",
-        lambda job_id: get_async_request._get_kwargs(int(job_id)),
+        lambda job_id: tms_status_request(int(job_id)),
         lambda job_id, body: to_status(job_id, AsyncRequestDtoV1.from_dict(body)),
         auth.secrets,
     )
@@ -297,7 +290,8 @@ class AsyncRequestRef:
     id: str
     action: str | None = None
     date_created: datetime.datetime | None = None
-    response: AsyncRequestWrapperV2Dto | None = attrs.field(default=None, repr=False, eq=False)
+    response: object = attrs.field(default=None, repr=False, eq=False)
+    """The answer as read (for a look when debugging; its type is not part of the API)."""
 
 
 @attrs.frozen
@@ -397,7 +391,7 @@ def pre_translate_request(
         if not isinstance(settings, Mapping) or not _is_json(settings):
             raise ValueError("settings must be a JSON-serialisable mapping of settings")
         body.pre_translate_settings = PreTranslateJobsV2DtoPreTranslateSettings.from_dict(settings)
-    return pre_translate_v2._get_kwargs(project, body=body)
+    return tms_pre_translate_request(project, body=body)
 
 
 def _ref(body: dict[str, Any]) -> AsyncRequestRef:
@@ -438,7 +432,7 @@ def _submitted(project_uid: str) -> Callable[[httpx.Response, Sequence[str]], As
 
 def limits_request() -> Request:
     """``GET /api2/v1/async/status``."""
-    return get_current_limit_status._get_kwargs()
+    return tms_limits_request()
 
 
 def _whole(value: object, name: str) -> int:
@@ -467,7 +461,7 @@ def parse_limits(response: httpx.Response, secrets: Sequence[str] = ()) -> Limit
 
 def pending_request(page_number: int, page_size: int) -> Request:
     """``GET /api2/v1/async?pageNumber=&pageSize=`` (page size 1..50)."""
-    return list_pending_requests._get_kwargs(page_number=page_number, page_size=page_size)
+    return tms_pending_request(page_number=page_number, page_size=page_size)
 
 
 def _page(body: dict[str, Any]) -> tuple[list[PendingRequest], int | None]:
@@ -502,7 +496,7 @@ def _check_page_size(page_size: int) -> int:
 
 def login_request(username: str, password: Secret) -> Request:
     """``POST /api2/v1/auth/login``. The request holds the password: never show it."""
-    return login._get_kwargs(body=LoginDto(user_name=username, password=password.reveal()))
+    return tms_login_request(body=LoginDto(user_name=username, password=password.reveal()))
 
 
 def _token(body: dict[str, Any]) -> str:
@@ -555,22 +549,8 @@ def _login_failed(err: Error, username: str | None) -> Error:
 class _SyncLoginHttp(SyncHttp):
     """The HTTP channel, logging in on first use when the client was given a password."""
 
-    def __init__(
-        self,
-        *,
-        auth: _Auth,
-        base_url: str,
-        client: httpx.Client | None,
-        transport: httpx.BaseTransport | None,
-    ) -> None:
-        super().__init__(
-            vendor=VENDOR,
-            base_url=base_url,
-            headers=auth.headers(),
-            secrets=auth.secrets(),
-            client=client,
-            transport=transport,
-        )
+    def __init__(self, *, auth: _Auth, **channel: Any) -> None:
+        super().__init__(**channel)
         self._auth = auth
         self._lock = threading.Lock()
 
@@ -603,22 +583,8 @@ class _SyncLoginHttp(SyncHttp):
 class _AsyncLoginHttp(AsyncHttp):
     """The async HTTP channel, logging in on first use when given a password."""
 
-    def __init__(
-        self,
-        *,
-        auth: _Auth,
-        base_url: str,
-        client: httpx.AsyncClient | None,
-        transport: httpx.AsyncBaseTransport | None,
-    ) -> None:
-        super().__init__(
-            vendor=VENDOR,
-            base_url=base_url,
-            headers=auth.headers(),
-            secrets=auth.secrets(),
-            client=client,
-            transport=transport,
-        )
+    def __init__(self, *, auth: _Auth, **channel: Any) -> None:
+        super().__init__(**channel)
         self._auth = auth
         self._lock = asyncio.Lock()
 
@@ -646,6 +612,20 @@ class _AsyncLoginHttp(AsyncHttp):
                 _adopt(self, auth, token)
             assert auth.token is not None
             return auth.token
+
+
+def _settings(
+    token: str | None,
+    auth_scheme: str,
+    username: str | None,
+    password: str | None,
+    base_url: str | None,
+) -> Settings:
+    """What a client is made of, validated: its channel logs in first when given a password."""
+    auth = _credentials(token, auth_scheme, username, password)
+    url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
+    channels = (partial(_SyncLoginHttp, auth=auth), partial(_AsyncLoginHttp, auth=auth))
+    return Settings(url, auth.headers(), auth.secrets(), _source(auth), channels)
 
 
 def _adopt(http: SyncHttp | AsyncHttp, auth: _Auth, token: Secret) -> None:
@@ -783,13 +763,12 @@ class PhraseTMS(_Ops, SyncClient):
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        auth = _credentials(token, auth_scheme, username, password)
-        url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
         super().__init__(
-            http=_SyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
-            source=_source(auth),
+            _settings(token, auth_scheme, username, password, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
@@ -815,13 +794,12 @@ class AsyncPhraseTMS(_Ops, AsyncClient):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        auth = _credentials(token, auth_scheme, username, password)
-        url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
         super().__init__(
-            http=_AsyncLoginHttp(auth=auth, base_url=url, client=http_client, transport=transport),
-            source=_source(auth),
+            _settings(token, auth_scheme, username, password, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,

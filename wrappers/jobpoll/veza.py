@@ -39,20 +39,13 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from jobpoll_generated.veza.api.async_tasks import (
-    create_query_spec_result_async,
-    get_async_task,
-)
-from jobpoll_generated.veza.models.async_task import AsyncTask
-from jobpoll_generated.veza.models.query_spec import QuerySpec
-from jobpoll_generated.veza.types import Unset
-
 from . import _config, _http
 from ._client import (
     DEFAULT,
     AsyncClient,
     Base,
     OnUpdate,
+    Settings,
     SyncClient,
     TimeoutArg,
     about,
@@ -64,9 +57,11 @@ from ._core import terminal_error
 from ._drive import JsonSource
 from ._errors import JobNotFinished
 from ._flow import Flow, operation
+from ._generated import AsyncTask, QuerySpec, veza_query_request, veza_task_request
+from ._generated import VezaUnset as Unset
 from ._policy import PollPolicy
 from ._status import JSON, JobState, JobStatus
-from ._transport import AsyncHttp, Request, SyncHttp
+from ._transport import Request
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -132,10 +127,8 @@ def tenant_url(tenant: str) -> str:
     return f"https://{tenant.strip().lower()}.vezacloud.com"
 
 
-def _settings(
-    api_key: str | None, base_url: str | None, tenant: str | None
-) -> tuple[str, dict[str, str], tuple[str, ...]]:
-    """The base URL, auth headers and secrets of a client, validated."""
+def _settings(api_key: str | None, base_url: str | None, tenant: str | None) -> Settings:
+    """What a client is made of, validated."""
     key = _config.secret(api_key, KEY_ENV, name="api_key").reveal()
     if tenant is not None:
         if base_url is not None:
@@ -147,7 +140,7 @@ def _settings(
             f"base_url=..., or set the environment variable {URL_ENV}"
         )
     url = _config.base_url(base_url, URL_ENV, None)
-    return url, {"Authorization": f"Bearer {key}"}, (key,)
+    return Settings(url, {"Authorization": f"Bearer {key}"}, (key,), _source((key,)))
 
 
 # --- 2. Status -----------------------------------------------------------------------------
@@ -272,7 +265,7 @@ def _read(
 
 def _status_request(job_id: str) -> Request:
     # The status of a SUCCEEDED task holds its result: read it under the result cap.
-    return {**get_async_task._get_kwargs(job_id), "carries_result": True}
+    return {**veza_task_request(job_id), "carries_result": True}
 
 
 def _source(secrets: tuple[str, ...]) -> JsonSource:
@@ -299,7 +292,7 @@ def query_request(query_spec: Mapping[str, Any]) -> Request:
         json.dumps(query_spec, allow_nan=False)
     except (TypeError, ValueError, RecursionError) as exc:
         raise ValueError(f"query_spec is not JSON-serialisable: {exc}") from None
-    return create_query_spec_result_async._get_kwargs(body=QuerySpec.from_dict(query_spec))
+    return veza_query_request(body=QuerySpec.from_dict(query_spec))
 
 
 def _task_id(task: dict[str, Any]) -> str:
@@ -316,7 +309,7 @@ def parse_created(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
 
 def result_request(task_id: str) -> Request:
     """``GET /api/v1/assessments/async_tasks/{id}`` (the status and result are one document)."""
-    return get_async_task._get_kwargs(task_id)
+    return veza_task_request(task_id)
 
 
 def finished(status: JobStatus, response: httpx.Response | None = None) -> JSON:
@@ -401,20 +394,12 @@ class Veza(_Ops, SyncClient):
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        check_wait(timeout, policy)
-        url, headers, secrets = _settings(api_key, base_url, tenant)
         super().__init__(
-            http=SyncHttp(
-                vendor=VENDOR,
-                base_url=url,
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(api_key, base_url, tenant),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
@@ -438,20 +423,12 @@ class AsyncVeza(_Ops, AsyncClient):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        check_wait(timeout, policy)
-        url, headers, secrets = _settings(api_key, base_url, tenant)
         super().__init__(
-            http=AsyncHttp(
-                vendor=VENDOR,
-                base_url=url,
-                headers=headers,
-                secrets=secrets,
-                client=http_client,
-                transport=transport,
-            ),
-            source=_source(secrets),
+            _settings(api_key, base_url, tenant),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,

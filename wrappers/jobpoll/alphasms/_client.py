@@ -17,6 +17,7 @@ from .._client import (
     AsyncClient,
     Base,
     OnUpdate,
+    Settings,
     SyncClient,
     TimeoutArg,
     call,
@@ -27,7 +28,7 @@ from .._errors import JobNotFound, MalformedResponse
 from .._flow import Flow, operation
 from .._policy import PollPolicy
 from .._status import JobState, JobStatus
-from .._transport import AsyncHttp, Request, SyncHttp
+from .._transport import Request
 from . import _xml
 from ._models import JobProgress, Message, MessageStatus
 
@@ -109,16 +110,16 @@ class _Source:
     vendor: str = VENDOR
 
     def __init__(self, key: Secret) -> None:
-        self._key = key
+        self.key = key
 
     def __repr__(self) -> str:
         return f"<{VENDOR} source>"
 
     def status_request(self, job_id: str) -> Request:
-        return _request(_xml.build_job_status(self._key.reveal(), job_id))
+        return _request(_xml.build_job_status(self.key.reveal(), job_id))
 
     def interpret(self, job_id: str, response: httpx.Response) -> tuple[JobStatus, float | None]:
-        job = _xml.parse_job(response, secrets=(self._key.reveal(),))
+        job = _xml.parse_job(response, secrets=(self.key.reveal(),))
         return to_status(job_id, job, response=response), _http.retry_after(response)
 
 
@@ -153,11 +154,13 @@ def parse_statuses(response: httpx.Response, secrets: Sequence[str] = ()) -> lis
     return _xml.parse_message_statuses(response, secrets=tuple(secrets))
 
 
-def _settings(api_key: str | None, base_url: str | None) -> tuple[Secret, str]:
+def _settings(api_key: str | None, base_url: str | None) -> Settings:
+    """What a client is made of, validated: the key travels in the XML body, not a header."""
     key = _config.secret(api_key, ENV_KEY, name="api_key", xml=True)
     if not _xml.xml_text_ok(key.reveal()) or any(c.isspace() for c in key.reveal()):
         raise ValueError("api_key contains whitespace or characters that cannot travel in XML")
-    return key, _config.base_url(base_url, ENV_URL, DEFAULT_URL)
+    url = _config.base_url(base_url, ENV_URL, DEFAULT_URL)
+    return Settings(url, {}, (key.reveal(),), _Source(key))
 
 
 # --- 4. Clients -------------------------------------------------------------------------------
@@ -168,7 +171,11 @@ class _Ops(Base):
 
     vendor: ClassVar[str] = VENDOR
     default_policy: ClassVar[PollPolicy] = DEFAULT_POLICY
-    _key: Secret
+
+    @property
+    def _key(self) -> Secret:
+        assert isinstance(self._source, _Source)
+        return self._source.key
 
     def check_job_id(self, job_id: object) -> str:
         """A job id as AlphaSMS issues them: non-empty, <= 64 characters, no whitespace."""
@@ -241,24 +248,12 @@ class AlphaSMS(_Ops, SyncClient):
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(
-                f"http_client must be an httpx.Client, got {type(http_client).__name__}"
-            )
-        self._key, url = _settings(api_key, base_url)
-        http = SyncHttp(
-            vendor=VENDOR,
-            base_url=url,
-            headers={},
-            secrets=(self._key.reveal(),),
-            client=http_client,
-            transport=transport,
-        )
         super().__init__(
-            http=http,
-            source=_Source(self._key),
+            _settings(api_key, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
@@ -281,24 +276,12 @@ class AsyncAlphaSMS(_Ops, AsyncClient):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
     ) -> None:
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(
-                f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
-            )
-        self._key, url = _settings(api_key, base_url)
-        http = AsyncHttp(
-            vendor=VENDOR,
-            base_url=url,
-            headers={},
-            secrets=(self._key.reveal(),),
-            client=http_client,
-            transport=transport,
-        )
         super().__init__(
-            http=http,
-            source=_Source(self._key),
+            _settings(api_key, base_url),
             policy=policy,
             timeout=timeout,
+            http_client=http_client,
+            transport=transport,
             clock=clock,
             sleep=sleep,
             random=random,
