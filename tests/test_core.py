@@ -334,7 +334,7 @@ def test_a_one_shot_call_under_endless_429_ends_by_its_deadline():
         PollPolicy(), idempotent=False, random=lambda: 0.5, now=0.0, deadline=5.0, vendor="v"
     )
     err, sent, end = drive_call(m, _limited)
-    assert isinstance(err, jobpoll.WaitTimeout) and err.vendor == "v"
+    assert isinstance(err, jobpoll.CallTimeout) and err.vendor == "v"
     assert "slow down" in err.message and isinstance(err.__cause__, jobpoll.RateLimited)
     assert end <= 5.0 and len(sent) == 2
     assert all(t0 + t <= 5.0 + 1e-9 for t0, t in sent)  # every request clamped to the deadline
@@ -342,7 +342,7 @@ def test_a_one_shot_call_under_endless_429_ends_by_its_deadline():
 
 def test_a_one_shot_call_past_its_deadline_sends_nothing():
     m = call_machine(PollPolicy(), idempotent=True, random=lambda: 0.5, now=10.0, deadline=9.0)
-    with pytest.raises(jobpoll.WaitTimeout):
+    with pytest.raises(jobpoll.CallTimeout):
         next(m)
 
 
@@ -375,7 +375,7 @@ def test_until_machine_repeats_a_read_within_the_deadline():
                 now += cmd.seconds
                 cmd = m.send(now)
 
-    with pytest.raises(jobpoll.WaitTimeout, match="full"):
+    with pytest.raises(jobpoll.CallTimeout, match="full"):
         answer()
     assert len(polls) == 5 and polls[-1] <= 3.5  # at 0, 1, 2, 3 and a last one just before 3.5
     assert polls[-1] >= 3.4

@@ -210,3 +210,48 @@ def test_wait_timeout_pickles_without_its_response_and_keeps_its_token():
         err.status,
     )
     assert decode(back.resume_token).job_id == "j"
+
+
+# --- #13 item 6: a WaitTimeout always has a job and a token; no job to resume is a CallTimeout
+
+
+def test_a_wait_timeout_cannot_be_made_without_a_job_and_its_stats():
+    with pytest.raises(TypeError):
+        jobpoll.WaitTimeout("late", vendor="toy")  # type: ignore[call-arg]
+    err = jobpoll.WaitTimeout("late", vendor="toy", job_id="j1", stats=jobpoll.PollStats(4))
+    assert (err.job_id, err.job_ids, decode(err.resume_token).attempts) == ("j1", ("j1",), 4)
+
+
+def test_both_timeouts_are_timed_out_and_only_a_wait_has_a_token():
+    assert issubclass(jobpoll.WaitTimeout, jobpoll.TimedOut)
+    assert issubclass(jobpoll.CallTimeout, jobpoll.TimedOut)
+    assert issubclass(jobpoll.TimedOut, jobpoll.Error)
+    assert not issubclass(jobpoll.CallTimeout, jobpoll.WaitTimeout)
+    call = jobpoll.CallTimeout("the deadline came before the submit succeeded", vendor="toy")
+    assert call.resume_token is None and call.job_ids == ()
+
+
+def test_a_one_shot_call_that_runs_out_of_time_is_a_call_timeout_naming_its_last_failure():
+    from jobpoll._http import check
+
+    def parse(response: httpx.Response) -> object:
+        check(response, what="the toy result", secrets=())
+        return response.json()
+
+    clock = FakeClock()
+    toy = Toy(Script([httpx.Response(503)]), clock, timeout=5)
+    with pytest.raises(jobpoll.TimedOut) as info:
+        toy._call({"method": "GET", "url": "/result"}, parse, idempotent=True)
+    err = info.value
+    assert isinstance(err, jobpoll.CallTimeout), err
+    assert "503" in str(err) and isinstance(err.__cause__, jobpoll.APIError)
+    assert err.resume_token is None and clock.now() <= 5.0
+
+
+def test_a_wait_timeout_token_does_not_change_when_its_error_is_renamed():
+    # A whole-cycle call names its jobs on the error afterwards; the token stays the wait's.
+    with pytest.raises(jobpoll.WaitTimeout) as info:
+        Toy(Script([ok("running")]), FakeClock()).wait("j", timeout=5)
+    err = info.value
+    err.job_ids = ("j", "k")
+    assert decode(err.resume_token).job_id == "j"

@@ -143,7 +143,7 @@ def test_whole_cycle_call_under_endless_429_ends_by_its_timeout(
         kit, flavour, sim, clock, lambda c: CYCLES[vendor](c, timeout=5)
     )
     took = clock.now() - t0
-    assert isinstance(out, jobpoll.WaitTimeout), out
+    assert isinstance(out, jobpoll.CallTimeout), out
     assert "429" in str(out) and out.job_id is None and out.resume_token is None
     assert took <= 5.0 + 1e-6, f"took {took:.2f} s of a 5 s budget"
     assert len(starts) == 2  # the first try, and one retry just before the deadline
@@ -163,7 +163,7 @@ def test_capacity_wait_against_failing_limits_keeps_the_budget(flavour: Flavour)
     out, starts, timeouts = run_cycle(
         kit, flavour, sim, clock, lambda c: call(c, timeout=5, wait_for_capacity=True)
     )
-    assert isinstance(out, jobpoll.WaitTimeout), out
+    assert isinstance(out, jobpoll.CallTimeout), out
     assert clock.now() <= 5.0 + 1e-6
     assert all(s + t <= 5 + 1e-6 for s, t in zip(starts, timeouts, strict=True))
     assert not [r for r in sim.requests if r.op == "submit"]

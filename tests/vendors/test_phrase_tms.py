@@ -510,7 +510,7 @@ async def test_wait_for_capacity_gives_up_at_the_client_timeout(flavour: str) ->
     clock = Clock()
     server = Server({LIMITS: [limits(5, 5)], SUBMIT: [SUBMITTED]})
     client = make(flavour, server, clock, timeout=20.0)
-    with pytest.raises(jobpoll.WaitTimeout, match="nothing was submitted"):
+    with pytest.raises(jobpoll.CallTimeout, match="nothing was submitted"):
         await run(client.pre_translate("p1", ["j1"], wait_for_capacity=True))
     assert server.calls(*SUBMIT) == []
     assert clock.now() <= 20.0
@@ -664,7 +664,7 @@ async def test_capacity_wait_and_submit_share_the_whole_cycle_budget(flavour: st
     clock = Clock()
     busy = httpx.Response(429, headers={"Retry-After": "10"}, json={"errorCode": "TooMany"})
     server = Server({LIMITS: [limits(2, 2), limits(2, 2), limits(2, 1)], SUBMIT: [busy]})
-    with pytest.raises(jobpoll.WaitTimeout, match="429"):
+    with pytest.raises(jobpoll.CallTimeout, match="429"):
         await run(
             make(flavour, server, clock).pre_translate_and_wait(
                 "p1", ["j1"], wait_for_capacity=True, timeout=8

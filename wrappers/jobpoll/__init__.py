@@ -11,6 +11,7 @@ from ._client import DEFAULT
 from ._errors import (
     APIError,
     AuthError,
+    CallTimeout,
     ClientClosed,
     Error,
     InvalidToken,
@@ -21,6 +22,7 @@ from ._errors import (
     JobNotFound,
     MalformedResponse,
     RateLimited,
+    TimedOut,
     TransportError,
     WaitTimeout,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "AsyncPhraseTMS",
     "AsyncVeza",
     "AuthError",
+    "CallTimeout",
     "ClientClosed",
     "EdenAI",
     "Error",
@@ -88,6 +91,7 @@ __all__ = [
     "PollStats",
     "RateLimited",
     "ResumeState",
+    "TimedOut",
     "TranslatedSegment",
     "Translation",
     "TransportError",

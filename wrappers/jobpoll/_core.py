@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._errors import Error, JobCanceled, JobFailed, RateLimited, WaitTimeout
+from ._errors import CallTimeout, Error, JobCanceled, JobFailed, RateLimited, WaitTimeout
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus, PollStats
 
@@ -179,16 +179,15 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
 
     def timed_out(why: str) -> WaitTimeout:
         last = f"; last state {seen.state.value}" if seen else "; no status seen yet"
-        err = WaitTimeout(
+        return WaitTimeout(
             f"{vendor} job {job_id} is not finished: {why}{last}. It may still finish: "
             "wait again with a longer timeout, or resume from err.resume_token",
             vendor=vendor,
             job_id=job_id,
+            stats=stats(planned),
             status=last_good(),
             response=last_response,
         )
-        leaving(err)
-        return err
 
     if timeout is not None and timeout <= 0:
         raise timed_out("the deadline had passed before the first poll")
@@ -362,7 +361,7 @@ def call_machine(
     cannot have acted on it: a rate-limit answer, or a connection that was never made.
     ``deadline`` (on the clock ``now`` is read from; None: none) bounds the whole call like a
     wait's: each request's timeout is clamped to it, and a retry that would not fit before
-    it raises :class:`WaitTimeout` (naming the last failure) instead of being made.
+    it raises :class:`CallTimeout` (naming the last failure) instead of being made.
     """
     value, _ = yield from _tries(
         policy,
@@ -388,7 +387,7 @@ def until_machine(
 ) -> CallMachine:
     """Repeat a read until ``not_ready(value)`` is None, backing off like a wait in between
     (the capacity wait before a submit). ``not_ready`` says why the value is not good enough;
-    that reason ends the :class:`WaitTimeout` raised when the deadline comes first."""
+    that reason ends the :class:`CallTimeout` raised when the deadline comes first."""
     pace = Pace(policy.min_poll_time)
     attempt = 0
     while True:
@@ -410,14 +409,14 @@ def until_machine(
         if deadline is not None:
             room = pace.room(now, deadline)
             if room <= 0:
-                raise WaitTimeout(f"{why}, and the deadline came first", vendor=vendor)
+                raise CallTimeout(f"{why}, and the deadline came first", vendor=vendor)
             delay = min(delay, room)
         logger(vendor).info("%s: %s, asking again in %.3g s", what, why, delay)
         woke = yield Sleep(delay)
         assert isinstance(woke, float | int), "a Sleep is answered with the time"
         now = float(woke)
         if pace.too_late(now, deadline):
-            raise WaitTimeout(f"{why}, and the deadline came first", vendor=vendor)
+            raise CallTimeout(f"{why}, and the deadline came first", vendor=vendor)
 
 
 def _tries(  # the keywords are the call's whole description
@@ -439,7 +438,7 @@ def _tries(  # the keywords are the call's whole description
     plan = pace if idempotent else Pace(policy.min_poll_time)
     failures = 0
     if deadline is not None and deadline - now <= 0:
-        raise WaitTimeout(f"the deadline had passed before {what} could be sent", vendor=vendor)
+        raise CallTimeout(f"the deadline had passed before {what} could be sent", vendor=vendor)
     while True:
         request_timeout = policy.request_timeout
         if deadline is not None:
@@ -479,8 +478,8 @@ def _tries(  # the keywords are the call's whole description
             raise _out_of_time(err, what, failures, vendor)
 
 
-def _out_of_time(err: Error, what: str, tries: int, vendor: str | None) -> WaitTimeout:
-    late = WaitTimeout(
+def _out_of_time(err: Error, what: str, tries: int, vendor: str | None) -> CallTimeout:
+    late = CallTimeout(
         f"the deadline came before {what} succeeded ({tries} {'try' if tries == 1 else 'tries'}"
         f"; the last: {err.message})",
         vendor=err.vendor or vendor,

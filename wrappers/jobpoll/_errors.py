@@ -7,7 +7,10 @@
     │   ├── JobFailed          the vendor says it failed; .errors holds the vendor's reasons
     │   └── JobCanceled        someone canceled it
     ├── JobNotFound            unknown id, or a result the vendor no longer keeps (expired)
-    ├── WaitTimeout            the deadline or the attempt bound came first; the job may go on
+    ├── TimedOut               the deadline (or the attempt bound) came first
+    │   ├── WaitTimeout        ...while waiting for a job, which may go on: .resume_token is a str
+    │   └── CallTimeout        ...before a one-shot call (submit, capacity check, result fetch)
+    │                          succeeded: no wait to resume (.job_ids names any job it made)
     ├── JobNotFinished         a result asked for before the job finished (wait for it first)
     ├── AuthError              401/403 or the vendor's own "bad key" answer
     ├── APIError               an HTTP error that retrying will not fix, or that outlived retries
@@ -31,7 +34,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # errors import nothing of jobpoll at run time: every module raises them
     from collections.abc import Iterable
 
     import httpx
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
 
 class Error(Exception):
     """Base of every jobpoll error."""
+
+    args: tuple[Any, ...]  # declared: ``message``'s setter writes it
 
     retryable = False
     unsent = False
@@ -115,8 +120,6 @@ class Error(Exception):
         Every error a wait raises for an unfinished job has one, even when no poll ever
         succeeded; it holds the wait's deadline unless the wait had none (``timeout=None``).
         """
-        from ._token import token_from
-
         if self.vendor is None or self.job_id is None:
             return None
         if self.status is not None and self.status.done:
@@ -124,7 +127,9 @@ class Error(Exception):
         stats = self.stats if self.stats is not None else getattr(self.status, "stats", None)
         if stats is None:
             return None
-        return token_from(self.vendor, self.job_id, stats)
+        # The stats make the token: this module needs no import of the token module (which
+        # imports this one, for InvalidToken).
+        return stats._resume_token(self.vendor, self.job_id)
 
 
 class JobError(Error):
@@ -159,11 +164,41 @@ class JobNotFound(Error):
         self.status_code = status_code
 
 
-class WaitTimeout(Error):
-    """The wait ran out of time or attempts; ``status`` is the last one seen (None if no poll
-    succeeded). Every WaitTimeout of a wait has a ``resume_token`` (and ``stats``), even when no
-    poll succeeded. A whole-cycle call whose deadline came before its submit succeeded raises
-    one with no job: ``job_id`` None, no token, the last refusal named in the message."""
+class TimedOut(Error):
+    """The deadline (or the attempt bound) came first. Catch this to handle both kinds:
+    :class:`WaitTimeout` (a job exists and may still finish: resume it) and
+    :class:`CallTimeout` (a one-shot call did not succeed in time: nothing to resume)."""
+
+
+class WaitTimeout(TimedOut):
+    """A wait for a job ran out of time or attempts; the job may still finish.
+
+    ``vendor``, ``job_id`` and ``stats`` are always set, and ``resume_token`` is always a
+    token (``str``), even when no poll succeeded; ``status`` is the last one seen (None if no
+    poll succeeded).
+    """
+
+    def __init__(
+        self, message: str, *, vendor: str, job_id: str, stats: PollStats, **kw: Any
+    ) -> None:
+        super().__init__(message, vendor=vendor, job_id=job_id, **kw)
+        self.stats: PollStats | None = stats
+        self._waited = (vendor, job_id, stats)
+
+    @property
+    def resume_token(self) -> str:
+        """A token that carries this wait on (``client.resume(token)``, ``jobpoll resume``):
+        the same job, the attempts so far and the deadline that is left (none when the wait
+        had none)."""
+        vendor, job_id, stats = self._waited
+        return stats._resume_token(vendor, job_id)
+
+
+class CallTimeout(TimedOut):
+    """The deadline came before a one-shot call succeeded: a submit (so no job may exist),
+    a capacity check, a result fetch. The message names the last failure (``__cause__`` is
+    that error); ``resume_token`` is None: there is no wait to carry on. A whole-cycle call
+    names in ``job_ids`` the jobs it had created before."""
 
 
 class JobNotFinished(Error):

@@ -7,7 +7,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
-from ._token import token_for
+from ._token import token_from
 
 JSON: TypeAlias = "dict[str, JSON] | list[JSON] | str | int | float | bool | None"
 """A JSON value as Python's ``json`` module reads it: what a vendor's free-form result is."""
@@ -47,7 +47,12 @@ class PollStats:
     next_delay_s: float | None = None
     """The sleep planned before the next poll (None once the job is done)."""
     remaining_s: float | None = None
-    """Time left before the deadline when this status was seen (None: no deadline)."""
+    """Seconds until the deadline when this status was seen (None: no deadline)."""
+
+    def _resume_token(self, vendor: str, job_id: str) -> str:
+        # The one way to a token from what a wait spent: a status and an error both come here,
+        # so the error module needs no import of the token module.
+        return token_from(vendor, job_id, self)
 
 
 def _check_progress(
@@ -87,4 +92,4 @@ class JobStatus:
 
     def resume_token(self) -> str:
         """A token that resumes this wait in another process (``client.resume(token)``)."""
-        return token_for(self)
+        return self.stats._resume_token(self.vendor, self.job_id)

@@ -24,7 +24,7 @@ import attrs
 from ._errors import InvalidToken
 
 if TYPE_CHECKING:  # tokens depend on statuses for typing only: _status imports this module
-    from ._status import JobStatus, PollStats
+    from ._status import PollStats
 
 PREFIX = "jobpoll1"
 VERSION = 1
@@ -67,11 +67,6 @@ def encode(state: ResumeState, *, key: bytes | None = None) -> str:
     payload = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
     b64 = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
     return f"{PREFIX}.{b64}.{_sign(payload, key or _DEFAULT_KEY)}"
-
-
-def token_for(status: JobStatus, *, key: bytes | None = None, now: float | None = None) -> str:
-    """The token that resumes the wait that produced ``status``."""
-    return token_from(status.vendor, status.job_id, status.stats, key=key, now=now)
 
 
 def token_from(

@@ -28,7 +28,7 @@ from ._errors import (
     JobCanceled,
     JobFailed,
     JobNotFound,
-    WaitTimeout,
+    TimedOut,
 )
 from ._status import JobStatus, PollStats
 from ._version import __version__
@@ -61,7 +61,7 @@ def exit_code(err: BaseException) -> int:
     """The documented exit code for an error."""
     for kind, code in (
         (JobFailed, EXIT_FAILED),
-        (WaitTimeout, EXIT_TIMEOUT),
+        (TimedOut, EXIT_TIMEOUT),
         (JobNotFound, EXIT_NOT_FOUND),
         (JobCanceled, EXIT_CANCELED),
         (AuthError, EXIT_AUTH),
