@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import itertools
 import threading
-from unittest.mock import patch
 
 import httpx
 import pytest
 
 import jobpoll
-from jobpoll import JobState, PollPolicy, _many
+from jobpoll import JobState, PollPolicy
 from jobpoll.testing import FakeClock
 
+from ._timeline import Timeline
 from ._toy import AsyncToy, Script
 
 
@@ -53,7 +53,7 @@ async def test_wait_all_reports_each_job_and_keeps_order():
     jobs, clock = Jobs(), FakeClock()
     c = client(jobs, clock)
     ids = ["j-3", "bad-1", "j-1", "gone-1", "j-2"]
-    outcomes = await jobpoll.wait_all([(c, i) for i in ids], clock=clock.now, sleep=clock.asleep)
+    outcomes = await jobpoll.wait_all([(c, i) for i in ids])
     assert [o.job_id for o in outcomes] == ids
     assert [o.ok for o in outcomes] == [True, False, True, False, True]
     assert isinstance(outcomes[1].error, jobpoll.JobFailed)
@@ -81,35 +81,25 @@ async def test_concurrency_cap_limits_requests_in_flight():
 
 
 async def test_rate_limit_spaces_requests_per_vendor():
-    jobs, clock = Jobs(), FakeClock()
+    jobs, clock = Jobs(), Timeline()
     c = client(jobs, clock)
     starts: list[float] = []
     inner = jobs.handler
 
-    loop = asyncio.get_running_loop()
-
     async def timed(request):
-        starts.append(loop.time())
+        starts.append(clock.now())
         return await inner(request)
 
-    # Spacing is a property of concurrent tasks on the loop's own clock: a fast rate keeps
-    # this to a few milliseconds of real time.
     c._http.client = httpx.AsyncClient(transport=httpx.MockTransport(timed))
-    turns: list[float] = []
-    take = _many._Spacing.take
-
-    async def recorded(self):
-        await take(self)
-        turns.append(self._last)
-
-    # The spacing is measured where it is enforced, when each request's turn is taken: the
-    # moment the request reaches the server also depends on when the loop runs its task,
-    # which on a loaded machine can bunch two arrivals closer than the limit.
-    with patch.object(_many._Spacing, "take", recorded):
-        await jobpoll.wait_all([(c, f"j{i}") for i in range(10)], rate={"toy": 500.0})
-    gaps = [b - a for a, b in itertools.pairwise(turns)]
-    assert len(starts) == 10 and len(turns) == 10
-    assert min(gaps) >= 0.002 - 1e-4  # 500 requests per second at most
+    pairs = [(c, f"j{i}-{i % 3 + 1}") for i in range(10)]  # 19 polls in all
+    await clock.run(jobpoll.wait_all(pairs, rate={"toy": 2.0}))
+    gaps = [b - a for a, b in itertools.pairwise(sorted(starts))]
+    assert len(starts) == 19
+    assert min(gaps) >= 0.5 - 1e-9  # 2 requests per second at most, on the client's clock
+    assert max(starts) == pytest.approx(9.0)  # and no slower: one every 0.5 s
+    other, later = client(Jobs(), Timeline()), Timeline()
+    await later.run(jobpoll.wait_all([(other, f"j{i}") for i in range(10)], rate={"veza": 2.0}))
+    assert other._clock() == 0  # another vendor's rate does not space the toy's requests
 
 
 async def test_fail_fast_raises_first_failure_and_cancels_the_rest():
@@ -185,15 +175,15 @@ async def test_one_job_raising_something_unexpected_does_not_cost_the_others_the
         raise RuntimeError("surprise")
 
     boom = client(jobs, clock)
-    original = boom._wait_gated
+    original = boom._waiting
 
-    async def broken(job_id, **kw):
-        await original(job_id, **kw)
+    async def run_then_break(*args):
+        await original(*args)
         on_status(None)
 
-    boom._wait_gated = broken  # type: ignore[method-assign]
+    boom._waiting = run_then_break  # type: ignore[method-assign]
     pairs = [(c, "j-1"), (boom, "j-2"), (c, "j-3")]
-    outcomes = await jobpoll.wait_all(pairs, clock=clock.now, sleep=clock.asleep)
+    outcomes = await jobpoll.wait_all(pairs)
     assert [o.ok for o in outcomes] == [True, False, True]
     err = outcomes[1].error
     assert isinstance(err, jobpoll.Error)

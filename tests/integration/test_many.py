@@ -31,9 +31,7 @@ async def test_wait_all_over_five_vendors_reports_one_failure_for_its_job_only(
             (tms, phrase_tms_sim.add_job(duration=70)),
         ]
 
-        outcomes = await jobpoll.wait_all(
-            jobs, rate=2.0, concurrency=4, clock=fake_clock.now, sleep=fake_clock.asleep
-        )
+        outcomes = await jobpoll.wait_all(jobs, rate=2.0, concurrency=4)
 
     assert [(o.vendor, o.job_id, o.index) for o in outcomes] == [
         (client.vendor, str(job_id), i) for i, (client, job_id) in enumerate(jobs)
@@ -64,7 +62,7 @@ async def test_as_completed_yields_in_finishing_order(fake_clock, veza_sim, alph
         ]
         order = [
             (o.index, type(o.error).__name__ if o.error else "ok")
-            async for o in jobpoll.as_completed(jobs, clock=fake_clock.now, sleep=fake_clock.asleep)
+            async for o in jobpoll.as_completed(jobs)
         ]
 
     assert order == [(1, "ok"), (2, "JobCanceled"), (0, "ok")]

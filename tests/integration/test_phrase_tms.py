@@ -95,7 +95,7 @@ async def test_wait_for_capacity_gives_up_within_the_timeout_without_submitting(
     phrase_tms_sim.other_pending = 1  # another user's request that never ends
     tms = connect(phrase_tms_sim, timeout=30)
 
-    with pytest.raises(jobpoll.WaitTimeout, match="nothing was submitted"):
+    with pytest.raises(jobpoll.CallTimeout, match="nothing was submitted"):
         await tms("pre_translate", PROJECT, ["job1"], wait_for_capacity=True)
 
     assert not [r for r in phrase_tms_sim.requests if r.op == "submit"]
@@ -200,7 +200,7 @@ async def test_pre_translate_and_wait_timeout_bounds_the_wait_for_capacity_too(
     phrase_tms_sim.other_pending = 1  # never frees up
     tms = connect(phrase_tms_sim)  # the client's own timeout: the default 15 minutes
 
-    with pytest.raises(jobpoll.WaitTimeout):
+    with pytest.raises(jobpoll.CallTimeout):
         await tms("pre_translate_and_wait", PROJECT, ["job1"], wait_for_capacity=True, timeout=60)
 
     assert fake_clock.now() <= 60

@@ -26,6 +26,7 @@ from ._errors import (
     TransportError,
     WaitTimeout,
 )
+from ._lanes import Lane
 from ._many import Outcome, as_completed, wait_all
 from ._policy import PollPolicy
 from ._status import JSON, JobState, JobStatus, PollStats
@@ -81,6 +82,7 @@ __all__ = [
     "JobNotFound",
     "JobState",
     "JobStatus",
+    "Lane",
     "MalformedResponse",
     "Message",
     "MessageStatus",

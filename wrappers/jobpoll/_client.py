@@ -14,14 +14,22 @@ import contextlib
 import contextvars
 import random as _random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from types import TracebackType
 from typing import Any, ClassVar, Generic, ParamSpec, Self, TypeVar, cast
 
 import attrs
 import httpx
 
-from . import _config, _drive
+from . import _config, _drive, _lanes
 from ._core import (
     CallMachine,
     Machine,
@@ -41,7 +49,7 @@ from ._transport import AsyncHttp, Request, SyncHttp
 T = TypeVar("T")
 P = ParamSpec("P")
 
-OnUpdate = Callable[[JobStatus], object]
+OnUpdate = _drive.OnUpdate
 
 
 class _Default:
@@ -240,6 +248,7 @@ class Base:
     _source: _drive.Source
     _policy: PollPolicy
     _timeout: float | None
+    _lane: _lanes.Lane | None = None
 
     def _setup(
         self,
@@ -262,6 +271,28 @@ class Base:
         """The policy waits use unless given another."""
         return self._policy
 
+    @property
+    def lane(self) -> _lanes.Lane:
+        """The :class:`jobpoll.Lane` every request of this client goes through: its rate,
+        concurrency cap and rate-limit backoff are shared with every other client on it. By
+        default the one lane of this account in the process (same vendor, base URL,
+        credentials and clock); assign a ``Lane`` to share one explicitly."""
+        if self._lane is None:
+            self._lane = _lanes.shared(
+                self.vendor, self._http_base(), self._hidden(), self._lane_clock()
+            )
+        return self._lane
+
+    @lane.setter
+    def lane(self, lane: _lanes.Lane) -> None:
+        if not isinstance(lane, _lanes.Lane):
+            raise TypeError(f"lane must be a jobpoll.Lane, got {type(lane).__name__}")
+        self._lane = lane
+
+    def _lane_clock(self) -> Callable[[], float] | None:
+        """The clock lane instants are on (None: the default monotonic one)."""
+        raise NotImplementedError
+
     def check_job_id(self, job_id: object) -> str:
         """The job id as the vendor's URL wants it; ValueError naming ``job_id`` if malformed."""
         return _config.text_id(job_id)
@@ -281,7 +312,18 @@ class Base:
         self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
     ) -> Callable[[float], Machine]:
         """How a wait's state machine starts, once the driver knows the time."""
-        return lambda now: wait_machine(
+        return lambda now: self._machine(jid, limit, policy, start, (self.lane,))
+
+    def _machine(
+        self,
+        jid: str,
+        limit: float | None,
+        policy: PollPolicy,
+        start: Start | None,
+        lanes: _drive.Lanes,
+    ) -> Machine:
+        """A wait's state machine, starting now, through ``lanes``."""
+        return wait_machine(
             self.vendor,
             jid,
             policy=policy,
@@ -289,6 +331,7 @@ class Base:
             timeout=limit,
             random=self._random,
             start=start,
+            lanes=lanes,
         )
 
     def _budget(self, timeout: TimeoutArg) -> float | None:
@@ -325,6 +368,7 @@ class Base:
             deadline=self._deadline(deadline),
             what=f"the {self.vendor} request",
             vendor=self.vendor,
+            lanes=(self.lane,),
         )
 
     def _repeat(
@@ -339,6 +383,7 @@ class Base:
             deadline=deadline,
             what=f"the {self.vendor} request",
             vendor=self.vendor,
+            lanes=(self.lane,),
         )
 
     def _deadline(self, deadline: float | _Default | None) -> float | None:
@@ -500,6 +545,9 @@ class SyncClient(Base):
     def _now(self) -> float:
         return self._clock()
 
+    def _lane_clock(self) -> Callable[[], float] | None:
+        return None if self._clock is time.monotonic else self._clock
+
     def watch(
         self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
     ) -> Iterator[JobStatus]:
@@ -520,6 +568,7 @@ class SyncClient(Base):
             http=self._http,
             clock=self._clock,
             sleep=self._sleep,
+            lanes=(self.lane,),
         )
 
     @staticmethod
@@ -544,7 +593,13 @@ class SyncClient(Base):
         client's clock; DEFAULT: the client's timeout from now)."""
         machine = self._one_shot(policy, idempotent=idempotent, deadline=deadline)
         return _drive.call(
-            machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
+            machine,
+            self._http,
+            request,
+            parse,
+            clock=self._clock,
+            sleep=self._sleep,
+            lanes=(self.lane,),
         )
 
     def _until(
@@ -558,7 +613,13 @@ class SyncClient(Base):
         """Repeat a read until ``not_ready`` has no objection, within ``deadline``."""
         machine = self._repeat(not_ready, deadline=deadline)
         return _drive.call(
-            machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
+            machine,
+            self._http,
+            request,
+            parse,
+            clock=self._clock,
+            sleep=self._sleep,
+            lanes=(self.lane,),
         )
 
     def _drive(self, flow: Flow[T]) -> T:
@@ -589,7 +650,7 @@ class SyncClient(Base):
         if isinstance(step, Until):
             return self._until(step.request, step.parse, step.not_ready, deadline=step.deadline)
         if isinstance(step, Send):
-            return self._http.send(step.request, step.timeout)
+            return _drive.send(self._http, step.request, step.timeout, (self.lane,))
         if isinstance(step, Each):
             return [self._drive(flow) for flow in step.flows]
         statuses = self._run(step.job_id, step.left, step.policy, step.start)
@@ -645,54 +706,44 @@ class AsyncClient(Base):
     def _now(self) -> float:
         return self._clock()
 
+    def _lane_clock(self) -> Callable[[], float] | None:
+        return self._clock_fn
+
     def watch(
         self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
     ) -> AsyncIterator[JobStatus]:
         """Yield the job's status each time its state or progress changes, the final one last."""
         jid, limit, pol = self._plan(job_id, timeout, policy)
-        return self._run(jid, limit, pol, None, None)
-
-    def _run(
-        self,
-        jid: str,
-        limit: float | None,
-        policy: PollPolicy,
-        start: Start | None,
-        gate: _drive.Gate | None,
-    ) -> AsyncIterator[JobStatus]:
         return _drive.arun(
-            self._begin(jid, limit, policy, start),
+            self._begin(jid, limit, pol, None),
             self._source,
             jid,
             http=self._http,
             clock=self._clock,
             sleep=self._sleep,
-            gate=gate,
+            lanes=(self.lane,),
         )
 
-    async def _wait_gated(
+    def _waiting(  # noqa: PLR0917  # a Wait step's fields, in order
         self,
-        job_id: str | int,
-        *,
-        timeout: TimeoutArg,
-        policy: PollPolicy | None,
-        gate: _drive.Gate,
-    ) -> JobStatus:
-        """:meth:`wait` with every request passing ``gate`` (used by many-job waits)."""
-        jid, limit, pol = self._plan(job_id, timeout, policy)
-        return await self._finish(self._run(jid, limit, pol, None, gate), None)
-
-    @staticmethod
-    async def _finish(statuses: AsyncIterator[JobStatus], on_update: OnUpdate | None) -> JobStatus:
-        last: JobStatus | None = None
-        try:
-            async for last in statuses:
-                if on_update is not None:
-                    on_update(last)
-        finally:
-            await _aclose(statuses)
-        assert last is not None, "a successful wait emits its final status"
-        return last
+        jid: str,
+        limit: float | None,
+        policy: PollPolicy,
+        start: Start | None,
+        on_update: OnUpdate | None,
+        lanes: _drive.Lanes,
+    ) -> Coroutine[Any, Any, JobStatus]:
+        """The one coroutine of a wait through ``lanes``: the machine, started now, driven."""
+        return _drive.wait(
+            self._machine(jid, limit, policy, start, lanes),
+            self._source,
+            jid,
+            http=self._http,
+            clock=self._clock,
+            sleep=self._sleep,
+            lanes=lanes,
+            on_update=on_update,
+        )
 
     async def _call(
         self,
@@ -707,7 +758,13 @@ class AsyncClient(Base):
         client's clock; DEFAULT: the client's timeout from now)."""
         machine = self._one_shot(policy, idempotent=idempotent, deadline=deadline)
         return await _drive.acall(
-            machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
+            machine,
+            self._http,
+            request,
+            parse,
+            clock=self._clock,
+            sleep=self._sleep,
+            lanes=(self.lane,),
         )
 
     async def _until(
@@ -721,7 +778,13 @@ class AsyncClient(Base):
         """Repeat a read until ``not_ready`` has no objection, within ``deadline``."""
         machine = self._repeat(not_ready, deadline=deadline)
         return await _drive.acall(
-            machine, self._http, request, parse, clock=self._clock, sleep=self._sleep
+            machine,
+            self._http,
+            request,
+            parse,
+            clock=self._clock,
+            sleep=self._sleep,
+            lanes=(self.lane,),
         )
 
     async def _drive(self, flow: Flow[T]) -> T:
@@ -754,11 +817,13 @@ class AsyncClient(Base):
                 step.request, step.parse, step.not_ready, deadline=step.deadline
             )
         if isinstance(step, Send):
-            return await self._http.send(step.request, step.timeout)
+            return await _drive.asend(self._http, step.request, step.timeout, (self.lane,))
         if isinstance(step, Each):
             return await self._each(step.flows)
-        statuses = self._run(step.job_id, step.left, step.policy, step.start, None)
-        return await self._finish(statuses, step.on_update)
+        lanes = (self.lane,)
+        return await self._waiting(
+            step.job_id, step.left, step.policy, step.start, step.on_update, lanes
+        )
 
     async def _each(self, flows: list[Flow[T]]) -> list[T]:
         tasks = [asyncio.ensure_future(self._drive(flow)) for flow in flows]
@@ -787,12 +852,6 @@ class AsyncClient(Base):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-
-async def _aclose(iterator: AsyncIterator[JobStatus]) -> None:
-    aclose = getattr(iterator, "aclose", None)
-    if aclose is not None:
-        await aclose()
 
 
 def _one_poll(status: JobStatus, elapsed: float, timeout: float | None) -> JobStatus:

@@ -10,8 +10,8 @@ success and raises a :class:`jobpoll.Error` otherwise. The drivers in ``_drive``
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -129,6 +129,95 @@ def with_grace(deadline: float | None, now: float, policy: PollPolicy) -> float 
     return None if deadline is None else max(deadline, now + policy.min_poll_time)
 
 
+class Gate(Protocol):
+    """What a machine reads and writes of a lane (:class:`jobpoll._lanes.Lane`): shared
+    state, no clock and no I/O. Instants are on the clock the machine is sent."""
+
+    @property
+    def closed_until(self) -> float:
+        """No request starts before this instant (a rate-limit answer's backoff)."""
+        ...
+
+    def _free_at(self, now: float) -> float:
+        """The earliest instant, ``now`` or later, at which a request may start."""
+        ...
+
+    def _take(self, at: float) -> None:
+        """Note that a request starts at ``at`` (its turn in the lane's rate)."""
+        ...
+
+    def _close(self, until: float) -> None:
+        """A rate-limit answer: no request starts before ``until``."""
+        ...
+
+
+class _Shut(Exception):  # internal signal, never leaves this module
+    """The lanes open only after the latest instant a request may start."""
+
+    def __init__(self, at: float) -> None:
+        super().__init__(at)
+        self.at = at
+
+
+def _opens(lanes: Sequence[Gate]) -> float:
+    return max(lane.closed_until for lane in lanes)
+
+
+def _admit(
+    lanes: Sequence[Gate], now: float, latest: float | None
+) -> Generator[Sleep, object, float]:
+    """Sleep until every lane lets a request start, and take its turn there; returns the
+    time. Raises :class:`_Shut` (nothing taken) when that is after ``latest``."""
+    while True:
+        at = now
+        for lane in lanes:
+            at = max(at, lane._free_at(now))
+        if latest is not None and at > latest:
+            raise _Shut(at)
+        for lane in lanes:
+            lane._take(at)
+        if at <= now:
+            return now
+        woke = yield Sleep(at - now)
+        assert isinstance(woke, float | int), "a Sleep is answered with the time"
+        now = float(woke)
+        if _opens(lanes) <= now:
+            return now  # our turn; a rate-limit answer seen meanwhile sends us round again
+
+
+def _latest(deadline: float | None, pace: Pace) -> float | None:
+    """The latest instant a request planned before ``deadline`` may start (see too_late)."""
+    return None if deadline is None else deadline - pace.reserve / 2
+
+
+def _refused(err: Error) -> bool:
+    """A rate-limit answer, or one naming a time to come back: it concerns the whole lane."""
+    return isinstance(err, RateLimited) or err.retry_after is not None
+
+
+def _close(
+    lanes: Sequence[Gate], now: float, policy: PollPolicy, failures: int, hint: float | None
+) -> None:
+    """A rate-limit answer after ``failures`` failures in a row: close the lanes for the
+    server's ``Retry-After`` (as the policy honours and bounds it), else for the policy's
+    backoff (unjittered: the waits that follow add their own jitter)."""
+    until = now + policy.next_delay(failures, hint, _middle)
+    for lane in lanes:
+        lane._close(until)
+
+
+def _middle() -> float:  # a constant "random" draw: no jitter
+    return 0.5
+
+
+def _shut_for(lanes: Sequence[Gate], now: float, delay: float) -> float | None:
+    """When the lanes stay closed for ``delay`` or longer: the seconds until they open."""
+    if not lanes:
+        return None
+    shut = _opens(lanes) - now
+    return shut if shut > 0 and shut >= delay else None
+
+
 def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state machine it is
     vendor: str,
     job_id: str,
@@ -138,62 +227,42 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
     timeout: float | None,
     random: Callable[[], float],
     start: Start | None = None,
+    lanes: Sequence[Gate] = (),
 ) -> Machine:
-    """The decisions of one wait. ``timeout`` is seconds from ``now``; None means no deadline."""
+    """The decisions of one wait. ``timeout`` is seconds from ``now``; None means no deadline.
+
+    Each poll waits its turn in ``lanes`` (:class:`Gate`); a rate-limit answer closes them for
+    the delay this wait chose, so every other wait on them holds back as long."""
     log = logger(vendor)
     start = start or Start()
-    began = now
     deadline = None if timeout is None else now + timeout
-    attempts = start.attempts
+    tally = _Tally(
+        vendor,
+        job_id,
+        began=now,
+        deadline=deadline,
+        attempts=start.attempts,
+        planned=start.next_delay,
+    )
     polls_here = 0
     failures_in_row = 0
-    transient = 0
-    slept = 0.0
     pace = Pace(policy.min_poll_time)
-    planned: float | None = start.next_delay
-    seen: JobStatus | None = None  # the last good status, as the vendor module made it
-    last_response: httpx.Response | None = None
     emitted: tuple[JobState, float | None] | None = None
-    warned: set[str | None] = set()
-
-    def stats(next_delay: float | None) -> PollStats:
-        return PollStats(
-            attempts=attempts,
-            elapsed_s=now - began,
-            slept_s=slept,
-            transient_failures=transient,
-            next_delay_s=next_delay,
-            remaining_s=None if deadline is None else max(deadline - now, 0.0),
-        )
-
-    def last_good() -> JobStatus | None:
-        # Stats are attached only when a status leaves the machine (emitted, or on an
-        # error): most polls change nothing, and the copy is the dearest step of a poll.
-        return None if seen is None else attrs.evolve(seen, stats=stats(None))
-
-    def leaving(err: Error) -> Error:
-        # What the wait spent goes with every error, failed polls counted, so that a wait
-        # that never saw a good status still says how far it got and can be resumed.
-        err.stats = stats(planned)
-        return err
-
-    def timed_out(why: str) -> WaitTimeout:
-        last = f"; last state {seen.state.value}" if seen else "; no status seen yet"
-        return WaitTimeout(
-            f"{vendor} job {job_id} is not finished: {why}{last}. It may still finish: "
-            "wait again with a longer timeout, or resume from err.resume_token",
-            vendor=vendor,
-            job_id=job_id,
-            stats=stats(planned),
-            status=last_good(),
-            response=last_response,
-        )
+    warned: set[str | None] | None = None
 
     if timeout is not None and timeout <= 0:
-        raise timed_out("the deadline had passed before the first poll")
+        raise tally.timed_out("the deadline had passed before the first poll", now)
     pending_delay = start.next_delay if start.attempts else None
 
     while True:
+        if lanes:
+            before = now
+            try:
+                now = yield from _admit(lanes, now, _latest(deadline, pace))
+            except _Shut as closed:
+                why = f"{_closed(vendor, closed.at - now)}, past the deadline"
+                raise tally.timed_out(why, now) from None
+            tally.slept += now - before
         request_timeout = policy.request_timeout
         if deadline is not None:
             request_timeout = min(request_timeout, max(deadline - now, 0.0))
@@ -202,27 +271,31 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
         assert isinstance(reply, Observation), "a Poll is answered with an Observation"
         now = reply.now
         pace.took(now - sent)
-        last_response = reply.response or last_response
-        attempts += 1
+        tally.last_response = reply.response or tally.last_response
+        tally.attempts += 1
+        attempts = tally.attempts
         polls_here += 1
-        planned = None
+        tally.planned = None
 
         if reply.error is not None:
             err = reply.error
+            del reply  # a waiting job keeps no more than it needs
             err._about(vendor, job_id)
             if err.status is None:
-                err.status = last_good()
+                err.status = tally.last_good(now)
             if err.response is None:
-                err.response = last_response
+                err.response = tally.last_response
             if not err.retryable:
-                raise leaving(err)
+                raise tally.leaving(err, now)
             failures_in_row += 1
-            transient += 1
+            tally.transient += 1
+            if lanes and _refused(err):  # every wait on the lane holds back, even if we stop
+                _close(lanes, now, policy, failures_in_row, err.retry_after)
             if failures_in_row > policy.max_retries:
                 err.message = (
                     f"{err.message} (gave up after {failures_in_row} failed polls in a row)"
                 )
-                raise leaving(err)
+                raise tally.leaving(err, now)
             hint = err.retry_after
             # A handled retry is INFO; WARNING only for the last one before giving up.
             last_try = failures_in_row >= policy.max_retries
@@ -237,14 +310,16 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
                 err.message,
                 extra={"jobpoll_retry": (failures_in_row, policy.max_retries, err.message)},
             )
+            del err
             status: JobStatus | None = None
         else:
             assert reply.status is not None, "an Observation holds a status or an error"
             failures_in_row = 0
-            status = seen = reply.status
+            status = tally.seen = reply.status
             hint = reply.hint
-            if not status.recognized and status.vendor_status not in warned:
-                warned.add(status.vendor_status)
+            del reply
+            if not status.recognized and status.vendor_status not in (warned or ()):
+                warned = {*(warned or ()), status.vendor_status}
                 log.warning(
                     "%s job %s: unknown status %r, treated as not finished",
                     vendor,
@@ -253,29 +328,35 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
                 )
 
         if status is not None and status.done:
-            status = attrs.evolve(status, stats=stats(None))
+            status = attrs.evolve(status, stats=tally.stats(now, None))
             log.debug(
                 "%s job %s: attempt %d: %s (done)", vendor, job_id, attempts, status.state.value
             )
             now = yield from _emit(status)
             if status.state is JobState.SUCCEEDED:
                 return status
-            raise terminal_error(status, last_response)
+            raise terminal_error(status, tally.last_response)
 
         if pending_delay is not None and polls_here == 1 and hint is None:
             delay = policy.clamp(pending_delay)  # carry the resumed backoff on
         else:
             delay = policy.next_delay(attempts, hint, random)
-        planned = delay
+        tally.planned = delay
 
         if policy.max_attempts is not None and attempts >= policy.max_attempts:
-            raise timed_out(f"no result after {attempts} polls (max_attempts)")
+            raise tally.timed_out(f"no result after {attempts} polls (max_attempts)", now)
 
+        shut = _shut_for(lanes, now, delay)
+        if shut is not None:
+            delay = tally.planned = shut  # one sleep, until the lane opens
         if deadline is not None:
             # The next poll needs the reserve before the deadline; sleep only up to there.
             room = pace.room(now, deadline)
             if room <= 0:
-                raise timed_out(f"the {timeout:g} s deadline came first")
+                raise tally.timed_out(f"the {timeout:g} s deadline came first", now)
+            if shut is not None and shut > room:  # no poll may start before the deadline
+                why = f"{_closed(vendor, shut)}, past the {timeout:g} s deadline"
+                raise tally.timed_out(why, now)
             delay = min(delay, room)
 
         if status is not None:
@@ -292,20 +373,101 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             key = (status.state, status.progress)
             if key != emitted:
                 emitted = key
-                now = yield from _emit(attrs.evolve(status, stats=stats(delay)))
+                now = yield from _emit(attrs.evolve(status, stats=tally.stats(now, delay)))
                 if deadline is not None:
                     delay = max(min(delay, deadline - now - pace.reserve), 0.0)
+            status = None
 
         if delay > 0:
             before = now
             woke = yield Sleep(delay)
             assert isinstance(woke, float | int), "a Sleep is answered with the time"
             now = float(woke)
-            slept += now - before
+            tally.slept += now - before
         if pace.too_late(now, deadline):
             # A sleep (or the user's code behind an Emit) overran: a suspended process, a
             # blocked loop. A poll with no time left cannot succeed; say so instead.
-            raise timed_out(f"the {timeout:g} s deadline came first")
+            raise tally.timed_out(f"the {timeout:g} s deadline came first", now)
+
+
+class _Tally:
+    """What one wait has spent and seen, for the stats and errors that leave its machine
+    (one small object: a waiting job holds nothing it does not need)."""
+
+    __slots__ = (
+        "attempts",
+        "began",
+        "deadline",
+        "job_id",
+        "last_response",
+        "planned",
+        "seen",
+        "slept",
+        "transient",
+        "vendor",
+    )
+
+    def __init__(
+        self,
+        vendor: str,
+        job_id: str,
+        *,
+        began: float,
+        deadline: float | None,
+        attempts: int,
+        planned: float | None,
+    ) -> None:
+        self.vendor = vendor
+        self.job_id = job_id
+        self.began = began
+        self.deadline = deadline
+        self.attempts = attempts
+        self.planned = planned
+        self.slept = 0.0
+        self.transient = 0
+        self.seen: JobStatus | None = None
+        """The last good status, as the vendor module made it."""
+        self.last_response: httpx.Response | None = None
+
+    def stats(self, now: float, next_delay: float | None) -> PollStats:
+        deadline = self.deadline
+        return PollStats(
+            attempts=self.attempts,
+            elapsed_s=now - self.began,
+            slept_s=self.slept,
+            transient_failures=self.transient,
+            next_delay_s=next_delay,
+            remaining_s=None if deadline is None else max(deadline - now, 0.0),
+        )
+
+    def last_good(self, now: float) -> JobStatus | None:
+        # Stats are attached only when a status leaves the machine (emitted, or on an
+        # error): most polls change nothing, and the copy is the dearest step of a poll.
+        seen = self.seen
+        return None if seen is None else attrs.evolve(seen, stats=self.stats(now, None))
+
+    def leaving(self, err: Error, now: float) -> Error:
+        # What the wait spent goes with every error, failed polls counted, so that a wait
+        # that never saw a good status still says how far it got and can be resumed.
+        err.stats = self.stats(now, self.planned)
+        return err
+
+    def timed_out(self, why: str, now: float) -> WaitTimeout:
+        seen = self.seen
+        last = f"; last state {seen.state.value}" if seen else "; no status seen yet"
+        return WaitTimeout(
+            f"{self.vendor} job {self.job_id} is not finished: {why}{last}. It may still "
+            "finish: wait again with a longer timeout, or resume from err.resume_token",
+            vendor=self.vendor,
+            job_id=self.job_id,
+            stats=self.stats(now, self.planned),
+            status=self.last_good(now),
+            response=self.last_response,
+        )
+
+
+def _closed(vendor: str | None, seconds: float) -> str:
+    return f"the {vendor} lane is closed for {seconds:.3g} s more (a rate-limit answer)"
 
 
 def _emit(status: JobStatus) -> Generator[Command, Observation | float, float]:
@@ -354,6 +516,7 @@ def call_machine(
     deadline: float | None = None,
     what: str = "the request",
     vendor: str | None = None,
+    lanes: Sequence[Gate] = (),
 ) -> CallMachine:
     """The decisions of a one-shot call (submit, result, list): retry what is safe to retry.
 
@@ -371,6 +534,7 @@ def call_machine(
         deadline=deadline,
         what=what,
         vendor=vendor,
+        lanes=lanes,
     )
     return value
 
@@ -384,6 +548,7 @@ def until_machine(
     deadline: float | None,
     what: str,
     vendor: str | None = None,
+    lanes: Sequence[Gate] = (),
 ) -> CallMachine:
     """Repeat a read until ``not_ready(value)`` is None, backing off like a wait in between
     (the capacity wait before a submit). ``not_ready`` says why the value is not good enough;
@@ -400,6 +565,7 @@ def until_machine(
             what=what,
             vendor=vendor,
             pace=pace,
+            lanes=lanes,
         )
         why = not_ready(value)
         if why is None:
@@ -419,7 +585,7 @@ def until_machine(
             raise CallTimeout(f"{why}, and the deadline came first", vendor=vendor)
 
 
-def _tries(  # the keywords are the call's whole description
+def _tries(  # noqa: PLR0912  # the keywords are the call's whole description
     policy: PollPolicy,
     *,
     idempotent: bool,
@@ -429,6 +595,7 @@ def _tries(  # the keywords are the call's whole description
     what: str,
     vendor: str | None = None,
     pace: Pace | None = None,
+    lanes: Sequence[Gate] = (),
 ) -> Generator[Poll | Sleep, Attempt | float, tuple[object, float]]:
     """The tries of one call; returns the value and the time it came back."""
     pace = pace or Pace(policy.min_poll_time)
@@ -439,7 +606,13 @@ def _tries(  # the keywords are the call's whole description
     failures = 0
     if deadline is not None and deadline - now <= 0:
         raise CallTimeout(f"the deadline had passed before {what} could be sent", vendor=vendor)
+    err: Error | None = None
     while True:
+        if lanes:
+            try:
+                now = yield from _admit(lanes, now, _latest(deadline, plan))
+            except _Shut as closed:
+                raise _lane_out(err, closed.at - now, what, failures, vendor) from err
         request_timeout = policy.request_timeout
         if deadline is not None:
             request_timeout = min(request_timeout, max(deadline - now, 0.0))
@@ -451,6 +624,8 @@ def _tries(  # the keywords are the call's whole description
         if reply.error is None:
             return reply.value, now
         err = reply.error
+        if lanes and _refused(err):  # every call and wait on the lane holds back
+            _close(lanes, now, policy, failures + 1, err.retry_after)
         safe = idempotent or isinstance(err, RateLimited) or err.unsent
         if not (err.retryable and safe) or failures >= policy.max_retries:
             if failures:
@@ -458,10 +633,15 @@ def _tries(  # the keywords are the call's whole description
             raise err
         failures += 1
         delay = policy.next_delay(failures, err.retry_after, random)
+        shut = _shut_for(lanes, now, delay)
+        if shut is not None:
+            delay = shut
         if deadline is not None:
             room = plan.room(now, deadline)
             if room <= 0:
                 raise _out_of_time(err, what, failures, vendor)
+            if shut is not None and shut > room:
+                raise _lane_out(err, shut, what, failures, vendor) from err
             delay = min(delay, room)
         logger(err.vendor).log(
             logging.WARNING if failures >= policy.max_retries else logging.INFO,
@@ -476,6 +656,20 @@ def _tries(  # the keywords are the call's whole description
         now = float(woke)
         if plan.too_late(now, deadline):
             raise _out_of_time(err, what, failures, vendor)
+
+
+def _lane_out(
+    err: Error | None, seconds: float, what: str, tries: int, vendor: str | None
+) -> CallTimeout:
+    """The deadline comes before the lane opens: say so (naming the last failure, if any)."""
+    if err is not None:
+        late = _out_of_time(err, what, tries, vendor)
+        late.message = f"{late.message}; {_closed(err.vendor or vendor, seconds)}"
+        return late
+    return CallTimeout(
+        f"the deadline came before {what} could be sent: {_closed(vendor, seconds)}",
+        vendor=vendor,
+    )
 
 
 def _out_of_time(err: Error, what: str, tries: int, vendor: str | None) -> CallTimeout:

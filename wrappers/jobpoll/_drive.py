@@ -8,7 +8,7 @@ comes next to the machine.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
@@ -18,6 +18,7 @@ import httpx
 from ._core import Attempt, CallMachine, Emit, Machine, Observation, Poll, Sleep
 from ._errors import Error
 from ._http import Check, check, json_object, malformed, read_json, redact, retry_after
+from ._lanes import Lane, busy
 from ._status import JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
 
@@ -76,8 +77,11 @@ class JsonSource:
         return status, retry_after(response)
 
 
-Gate = Callable[[str], contextlib.AbstractAsyncContextManager[object]]
-"""Wraps each async request of a vendor (concurrency caps and rate limits of many-job waits)."""
+Lanes = Sequence[Lane]
+"""The lanes a wait or call goes through: the machine takes its turn in each before a
+request (rate, backoff), the driver holds a slot in each capped one while it is sent."""
+
+OnUpdate = Callable[[JobStatus], object]
 
 
 def settle(
@@ -109,6 +113,42 @@ def _note(exc: BaseException, source: Source, job_id: str) -> None:
     exc.add_note(f"jobpoll: this interrupted the wait for {source.vendor} job {job_id}")
 
 
+def send(http: SyncHttp, request: Request, timeout: float, lanes: Lanes) -> httpx.Response:
+    """Send ``request`` holding a slot in each capped lane, all within ``timeout`` (real
+    time: the wait for a slot counts); a slot that does not come is a retryable, unsent
+    ``TransportError``. Slots are given back however the send ends."""
+    if not any(lane.concurrency for lane in lanes):
+        return http.send(request, timeout)
+    began = time.monotonic()
+    held: list[Lane] = []
+    try:
+        for lane in lanes:
+            if lane.concurrency and not lane._enter(timeout - (time.monotonic() - began)):
+                raise busy(lane, timeout, http.vendor)
+            held.append(lane)
+        return http.send(request, max(timeout - (time.monotonic() - began), 0.0))
+    finally:
+        for lane in held:
+            lane._leave()
+
+
+async def asend(http: AsyncHttp, request: Request, timeout: float, lanes: Lanes) -> httpx.Response:
+    """:func:`send` on the event loop; a cancelled caller gives its slots back too."""
+    if not any(lane.concurrency for lane in lanes):
+        return await http.send(request, timeout)
+    began = time.monotonic()
+    held: list[Lane] = []
+    try:
+        for lane in lanes:
+            if lane.concurrency and not await lane._aenter(timeout - (time.monotonic() - began)):
+                raise busy(lane, timeout, http.vendor)
+            held.append(lane)
+        return await http.send(request, max(timeout - (time.monotonic() - began), 0.0))
+    finally:
+        for lane in held:
+            lane._leave()
+
+
 def run(
     begin: Callable[[float], Machine],
     source: Source,
@@ -117,6 +157,7 @@ def run(
     http: SyncHttp,
     clock: Callable[[], float],
     sleep: Callable[[float], object],
+    lanes: Lanes = (),
 ) -> Generator[JobStatus, None, JobStatus]:
     """Start a machine with ``begin(now)`` and drive it synchronously; yields each emitted
     status, returns the final one."""
@@ -128,7 +169,7 @@ def run(
             reply: Observation | float
             if isinstance(command, Poll):
                 try:
-                    response = http.send(request, command.timeout)
+                    response = send(http, request, command.timeout, lanes)
                 except Error as err:  # the channel raises nothing else
                     reply = Observation(clock(), error=err)
                 else:
@@ -151,6 +192,75 @@ def run(
         machine.close()
 
 
+async def _apoll(  # noqa: PLR0917  # the poll path: positional on purpose (hot, per poll)
+    source: Source,
+    job_id: str,
+    request: Request,
+    timeout: float,
+    http: AsyncHttp,
+    clock: Callable[[], float],
+    lanes: Lanes,
+) -> Observation:
+    """One poll on the event loop: what it says of the job, or the error it met."""
+    try:
+        response = await asend(http, request, timeout, lanes)
+    except Error as err:  # the channel raises nothing else
+        return Observation(clock(), error=err)
+    return settle(source, job_id, response, clock(), http.secrets)
+
+
+async def wait(
+    machine: Machine,
+    source: Source,
+    job_id: str,
+    *,
+    http: AsyncHttp,
+    clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[object]],
+    lanes: Lanes = (),
+    on_update: OnUpdate | None = None,
+) -> JobStatus:
+    """Drive a wait's machine on the event loop; ``on_update`` gets each emitted status, the
+    final one is returned. One coroutine per wait: nothing else lives while it sleeps."""
+    request = source.status_request(job_id)  # the same for every poll of this wait
+    loop = asyncio.get_running_loop()
+    try:
+        command = next(machine)
+        while True:
+            reply: Observation | float
+            if isinstance(command, Sleep):
+                if sleep is asyncio.sleep:  # the default: a timer, without a coroutine
+                    wake = loop.create_future()
+                    timer = loop.call_later(command.seconds, _wake, wake)
+                    try:
+                        await wake
+                    finally:
+                        timer.cancel()
+                else:
+                    await sleep(command.seconds)
+                reply = clock()
+            elif isinstance(command, Poll):
+                reply = await _apoll(source, job_id, request, command.timeout, http, clock, lanes)
+            else:
+                if on_update is not None:
+                    on_update(command.status)
+                reply = clock()
+            command = machine.send(reply)
+    except StopIteration as stop:
+        final: JobStatus = stop.value
+        return final
+    except asyncio.CancelledError as exc:
+        _note(exc, source, job_id)
+        raise
+    finally:
+        machine.close()
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 async def arun(
     begin: Callable[[float], Machine],
     source: Source,
@@ -159,32 +269,22 @@ async def arun(
     http: AsyncHttp,
     clock: Callable[[], float],
     sleep: Callable[[float], Awaitable[object]],
-    gate: Gate | None = None,
+    lanes: Lanes = (),
 ) -> AsyncIterator[JobStatus]:
-    """Start a machine with ``begin(now)`` and drive it on the event loop; yields each
-    emitted status, the final one last. Nothing runs, the clock included, until iterated."""
-    request = source.status_request(job_id)  # the same for every poll of this wait
+    """:func:`wait` as an async iterator of the emitted statuses, the final one last
+    (``watch``). Nothing runs, the clock included, until iterated."""
+    request = source.status_request(job_id)
     machine = begin(clock())
     try:
         command = next(machine)
         while True:
             reply: Observation | float
-            if isinstance(command, Poll):
-                try:
-                    if gate is None:
-                        response = await http.send(request, command.timeout)
-                    else:
-                        async with gate(source.vendor):
-                            response = await http.send(request, command.timeout)
-                except Error as err:  # the channel raises nothing else
-                    reply = Observation(clock(), error=err)
-                else:
-                    reply = settle(source, job_id, response, clock(), http.secrets)
-            elif isinstance(command, Sleep):
+            if isinstance(command, Sleep):
                 await sleep(command.seconds)
                 reply = clock()
+            elif isinstance(command, Poll):
+                reply = await _apoll(source, job_id, request, command.timeout, http, clock, lanes)
             else:
-                assert isinstance(command, Emit)
                 yield command.status
                 reply = clock()
             command = machine.send(reply)
@@ -209,6 +309,7 @@ def call(
     *,
     clock: Callable[[], float],
     sleep: Callable[[float], object],
+    lanes: Lanes = (),
 ) -> T:
     """Drive a one-shot call synchronously; returns what ``parse`` made of the response."""
     request = _results(request)
@@ -218,7 +319,7 @@ def call(
             reply: Attempt | float
             if isinstance(command, Poll):
                 try:
-                    response = http.send(request, command.timeout)
+                    response = send(http, request, command.timeout, lanes)
                 except Error as err:  # the channel raises nothing else
                     reply = Attempt(clock(), error=err._about(http.vendor))
                 else:
@@ -241,6 +342,7 @@ async def acall(
     *,
     clock: Callable[[], float],
     sleep: Callable[[float], Awaitable[object]],
+    lanes: Lanes = (),
 ) -> T:
     """Drive a one-shot call on the event loop; returns what ``parse`` made of the response."""
     request = _results(request)
@@ -250,7 +352,7 @@ async def acall(
             reply: Attempt | float
             if isinstance(command, Poll):
                 try:
-                    response = await http.send(request, command.timeout)
+                    response = await asend(http, request, command.timeout, lanes)
                 except Error as err:  # the channel raises nothing else
                     reply = Attempt(clock(), error=err._about(http.vendor))
                 else:

@@ -1,21 +1,23 @@
 """Many jobs, any vendors, one event loop: :func:`as_completed` and :func:`wait_all`.
 
-Each job is one asyncio task running the ordinary async wait (no thread per job). Every
-status request passes a gate: a global cap on requests in flight and, per vendor, a minimum
-spacing between requests (a poll-rate limit), so that ten thousand waits do not turn into a
-burst that the vendor's rate limiter answers with 429s.
+Each job is one asyncio task running the ordinary async wait (no thread per job): one
+coroutine driving its state machine. Every request of a job goes through lanes
+(:mod:`jobpoll._lanes`): its client's (the account's rate, cap and rate-limit backoff, shared
+in the process), the call's cap on requests in flight, and the call's per-vendor rate, so that
+ten thousand waits do not turn into a burst that the vendor's rate limiter answers with 429s,
+and one 429 holds back every job of that account. The machines decide every sleep.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 
+from . import _lanes
 from ._client import DEFAULT, TimeoutArg, check_wait
 from ._errors import Error
 from ._http import redact
@@ -24,6 +26,10 @@ from ._status import JobStatus
 
 if TYPE_CHECKING:
     from ._client import AsyncClient
+
+
+TASK_NAME = "jobpoll wait"
+"""The name of every job's task (one string for all: asyncio would make one per task)."""
 
 
 @attrs.frozen
@@ -43,45 +49,46 @@ class Outcome:
         return self.error is None
 
 
-class _Spacing:
-    """At most ``rate`` request starts per second for one vendor, strictly spaced: callers
-    take turns, and each turn begins no sooner than one interval after the last began."""
+class _Routes:
+    """The lanes of each client's jobs in one many-job call: the client's own lane, the
+    call's cap on requests in flight, and the call's rate for the client's vendor."""
 
-    def __init__(
-        self, rate: float, clock: Callable[[], float], sleep: Callable[[float], Awaitable[object]]
-    ) -> None:
-        self._interval = 1.0 / rate
-        self._last = -math.inf
-        self._turn = asyncio.Lock()
-        self._clock = clock
-        self._sleep = sleep
+    def __init__(self, concurrency: int, rate: float | Mapping[str, float] | None) -> None:
+        self._cap = _lanes.call_lane(concurrency)
+        self._rate = rate
+        self._rates: dict[str, _lanes.Lane] = {}
+        self._routes: dict[int, tuple[_lanes.Lane, ...]] = {}
 
-    async def take(self) -> None:
-        async with self._turn:
-            wait = self._last + self._interval - self._clock()
-            if wait > 0:
-                await self._sleep(wait)
-            self._last = self._clock()
+    def of(self, client: AsyncClient) -> tuple[_lanes.Lane, ...]:
+        """The lanes of ``client``'s jobs (one tuple, shared by all of them)."""
+        route = self._routes.get(id(client))
+        if route is None:
+            route = self._routes[id(client)] = (client.lane, self._cap, *self._vendor(client))
+        return route
+
+    def _vendor(self, client: AsyncClient) -> tuple[_lanes.Lane, ...]:
+        vendor = client.vendor
+        r = self._rate.get(vendor) if isinstance(self._rate, Mapping) else self._rate
+        if r is None:
+            return ()
+        if vendor not in self._rates:
+            self._rates[vendor] = _lanes.Lane(rate=r, name=f"{vendor} rate of this call")
+        return (self._rates[vendor],)
 
 
-class _Gate:
-    def __init__(
-        self,
-        concurrency: int,
-        rates: Mapping[str, float],
-        clock: Callable[[], float],
-        sleep: Callable[[float], Awaitable[object]],
-    ) -> None:
-        self._slots = asyncio.Semaphore(concurrency)
-        self._spacing = {v: _Spacing(r, clock, sleep) for v, r in rates.items()}
-
-    @contextlib.asynccontextmanager
-    async def __call__(self, vendor: str) -> AsyncIterator[object]:
-        spacing = self._spacing.get(vendor)
-        if spacing is not None:
-            await spacing.take()
-        async with self._slots:
-            yield None
+def _outcome(
+    task: asyncio.Task[JobStatus], index: int, client: AsyncClient, job_id: object
+) -> Outcome:
+    """How the wait ``task`` of one job ended (a cancellation of it is raised, not reported)."""
+    jid = str(job_id)
+    try:
+        status = task.result()
+    except Error as err:
+        err._about(client.vendor, jid)
+        return Outcome(client.vendor, jid, index, error=err)
+    except Exception as exc:  # one job's surprise must not cost the others
+        return Outcome(client.vendor, jid, index, error=_unexpected(exc, client, jid))
+    return Outcome(client.vendor, jid, index, status=status)
 
 
 def _unexpected(exc: Exception, client: AsyncClient, job_id: str) -> Error:
@@ -114,52 +121,45 @@ async def as_completed(
     concurrency: int = 20,
     rate: float | Mapping[str, float] | None = None,
     fail_fast: bool = False,
-    clock: Callable[[], float] | None = None,
-    sleep: Callable[[float], Awaitable[object]] | None = None,
 ) -> AsyncGenerator[Outcome, None]:
     """Wait for many jobs at once and yield each :class:`Outcome` as its job ends.
 
-    ``concurrency`` caps the status requests in flight across all jobs; ``rate`` limits the
-    requests per second, for every vendor (a number) or per vendor name (a mapping). One job's
-    failure is yielded as its outcome and the others go on, unless ``fail_fast`` is set: then
-    the first failure cancels the rest and is raised. Leaving the loop early cancels the rest.
-    ``clock``/``sleep`` drive the rate limit (default: the event loop's); the waits themselves
-    use each client's own.
+    Every job goes through its client's lane (``client.lane``: the account's rate,
+    concurrency cap and rate-limit backoff, shared with the rest of the process) and through
+    this call's own limits: ``concurrency`` caps the status requests in flight across all
+    jobs; ``rate`` limits the requests per second, for every vendor (a number) or per vendor
+    name (a mapping). One job's failure is yielded as its outcome and the others go on,
+    unless ``fail_fast`` is set: then the first failure cancels the rest and is raised.
+    Leaving the loop early cancels the rest.
     """
     _check_limits(concurrency, rate)
     check_wait(timeout, policy)  # a bad argument raises here, not as every job's outcome
     pairs = list(jobs)
-    loop = asyncio.get_running_loop()
-    now = clock or loop.time
-    nap = sleep or asyncio.sleep
-    vendors = {client.vendor for client, _ in pairs}
-    rates = dict.fromkeys(vendors, rate) if isinstance(rate, int | float) else dict(rate or {})
-    gate = _Gate(concurrency, rates, now, nap)
     for client, job_id in pairs:
         client.check_job_id(job_id)  # refuse a malformed id before anything starts
-
-    async def one(index: int, client: AsyncClient, job_id: str | int) -> Outcome:
-        jid = str(job_id)
-        try:
-            status = await client._wait_gated(job_id, timeout=timeout, policy=policy, gate=gate)
-        except Error as err:
-            err._about(client.vendor, jid)
-            return Outcome(client.vendor, jid, index, error=err)
-        except Exception as exc:  # one job's surprise must not cost the others
-            return Outcome(client.vendor, jid, index, error=_unexpected(exc, client, jid))
-        return Outcome(client.vendor, jid, index, status=status)
-
-    tasks = [asyncio.ensure_future(one(i, c, j)) for i, (c, j) in enumerate(pairs)]
+    routes = _Routes(concurrency, rate)
+    loop = asyncio.get_running_loop()
+    done: asyncio.Queue[asyncio.Task[JobStatus]] = asyncio.Queue()
+    put = done.put_nowait
+    index: dict[asyncio.Task[JobStatus], int] = {}
     try:
-        for next_done in asyncio.as_completed(tasks):
-            outcome = await next_done
+        for i, (client, job_id) in enumerate(pairs):
+            jid, limit, pol = client._plan(job_id, timeout, policy)
+            waiting = client._waiting(jid, limit, pol, None, None, routes.of(client))
+            task = loop.create_task(waiting, name=TASK_NAME)
+            task.add_done_callback(put)
+            index[task] = i
+        for _ in range(len(pairs)):
+            task = await done.get()
+            i = index.pop(task)
+            outcome = _outcome(task, i, *pairs[i])
             if fail_fast and outcome.error is not None:
                 raise outcome.error
             yield outcome
     finally:
-        for task in tasks:
+        for task in index:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*index, return_exceptions=True)
 
 
 async def wait_all(
@@ -170,8 +170,6 @@ async def wait_all(
     concurrency: int = 20,
     rate: float | Mapping[str, float] | None = None,
     fail_fast: bool = False,
-    clock: Callable[[], float] | None = None,
-    sleep: Callable[[float], Awaitable[object]] | None = None,
 ) -> list[Outcome]:
     """Like :func:`as_completed`, but return every outcome in the order of ``jobs``."""
     outcomes: list[Outcome] = []
@@ -182,8 +180,6 @@ async def wait_all(
         concurrency=concurrency,
         rate=rate,
         fail_fast=fail_fast,
-        clock=clock,
-        sleep=sleep,
     )
     try:
         async for outcome in stream:
