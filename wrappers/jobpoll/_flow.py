@@ -44,11 +44,11 @@ class operation(Generic[P, T]):
 
     def __init__(self, flow: Callable[Concatenate[Any, P], Flow[T]]) -> None:
         self.flow = flow
-        self.__name__ = flow.__name__
-        self.__qualname__ = flow.__qualname__
-        self.__doc__ = flow.__doc__
-        self.__module__ = flow.__module__
-        self.__signature__ = _public_signature(flow)
+        self.__name__: str = flow.__name__
+        self.__qualname__: str = flow.__qualname__
+        self.__doc__: str | None = flow.__doc__
+        self.__module__: str = flow.__module__
+        self.__signature__: inspect.Signature = _public_signature(flow)
         self._made: dict[bool, Callable[..., Any]] = {}
 
     @overload

@@ -94,7 +94,7 @@ class Lane:
     def __init__(
         self, *, rate: float | None = None, concurrency: int | None = None, name: str = "lane"
     ) -> None:
-        self.name = name
+        self.name: str = name
         self._interval = 0.0
         self._cap: int | None = None
         self.limit(rate=rate, concurrency=concurrency)

@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeAlias, TypeVar, cast
 
 import attrs
 import httpx
@@ -136,7 +136,7 @@ which its catch-all answers as a 500: a refused credential all the same."""
 HOLD_LIMIT = 3600.0
 """How long a result fetch waits for an engine that holds it, when the call has no deadline."""
 
-SegmentInput = str | Segment | Mapping[str, Any]
+SegmentInput: TypeAlias = str | Segment | Mapping[str, Any]
 """A segment: its text, a generated :class:`Segment`, or a dict ``{text, idx?, metadata?}``."""
 GlossaryInput = Mapping[str, str] | Iterable[GlossaryEntry | Mapping[str, str] | tuple[str, str]]
 """A glossary: ``{term: translation}``, or a list of entries, dicts or (term, translation)."""

@@ -89,7 +89,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)  # jobpoll.phrase_tms, as the engine names this vendor
+# jobpoll.phrase_tms, as the engine names this vendor
+log: logging.Logger = logging.getLogger(__name__)
 
 # --- 1. Facts ------------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ import datetime as _dt
 import math
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 from xml.parsers.expat import ExpatError
 
 import attrs
@@ -109,10 +109,10 @@ class AlphaSMSSimulator(Simulator):
     entities refused), 202 for a bad key, 212 (throttle) for ``Fault.rate_limit()``.
     """
 
-    VENDOR = "alphasms"
-    OPS = ("submit", "poll", "messages")
-    CONTENT_TYPE = "application/json"  # sic: the vendor labels its XML answers so
-    DEFAULT_EXPIRE_AFTER = KEEP_RESULTS
+    VENDOR: ClassVar[str] = "alphasms"
+    OPS: ClassVar[tuple[str, ...]] = ("submit", "poll", "messages")
+    CONTENT_TYPE: ClassVar[str] = "application/json"  # sic: the vendor labels its XML answers so
+    DEFAULT_EXPIRE_AFTER: ClassVar[float | None] = KEEP_RESULTS
 
     def __init__(
         self,

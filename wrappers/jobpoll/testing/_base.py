@@ -35,8 +35,8 @@ class SimRequest:
         self.method: str = scope["method"]
         self.path: str = scope["path"]
         self.query_string: str = scope.get("query_string", b"").decode("latin-1")
-        self.query = QueryParams(self.query_string)
-        self.headers = Headers(scope=scope)
+        self.query: QueryParams = QueryParams(self.query_string)
+        self.headers: Headers = Headers(scope=scope)
         self.body = body
         self.path_params: dict[str, Any] = {}
         self.cache: dict[str, Any] = {}
@@ -99,9 +99,9 @@ class Simulator:
         self.clock: Clock = clock if clock is not None else RealClock()
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
-        self.default_duration = float(default_duration)
+        self.default_duration: float = float(default_duration)
         self.default_outcome: SimOutcome = check_outcome(default_outcome)
-        self.default_queued = float(default_queued)
+        self.default_queued: float = float(default_queued)
         """The share of a job's duration it spends queued before it runs (0.1 = 10 %)."""
         self.expire_after: float | None = self.DEFAULT_EXPIRE_AFTER
         self.content_type: str = self.CONTENT_TYPE

@@ -50,7 +50,7 @@ class FakeClock:
 
     def __init__(self, start: float = 0.0, *, epoch: float = DEFAULT_EPOCH) -> None:
         self._now = _checked(start)
-        self.epoch = float(epoch)
+        self.epoch: float = float(epoch)
         self.sleeps: list[float] = []
         self._lock = threading.Lock()
 

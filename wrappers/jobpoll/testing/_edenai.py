@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
@@ -42,8 +42,8 @@ class EdenAISimulator(Simulator):
     ``Retry-After``. Canceled jobs read as ``fail``.
     """
 
-    VENDOR = "edenai"
-    OPS = ("submit", "poll")
+    VENDOR: ClassVar[str] = "edenai"
+    OPS: ClassVar[tuple[str, ...]] = ("submit", "poll")
 
     def __init__(
         self,

@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
@@ -121,9 +121,16 @@ class PhraseMTSimulator(Simulator):
     ``language_pairs`` what ``/languages`` lists and translate accepts.
     """
 
-    VENDOR = "phrase-mt"
-    OPS = ("status", "languages", "translate", "submit", "poll", "result")
-    DEFAULT_EXPIRE_AFTER = FORGET_AFTER
+    VENDOR: ClassVar[str] = "phrase-mt"
+    OPS: ClassVar[tuple[str, ...]] = (
+        "status",
+        "languages",
+        "translate",
+        "submit",
+        "poll",
+        "result",
+    )
+    DEFAULT_EXPIRE_AFTER: ClassVar[float | None] = FORGET_AFTER
 
     def __init__(
         self,
@@ -146,7 +153,7 @@ class PhraseMTSimulator(Simulator):
             default_outcome=default_outcome,
         )
         self.mode: Mode = mode
-        self.check_auth = mode == "spec" or token is not None
+        self.check_auth: bool = mode == "spec" or token is not None
         """Whether credentials are checked (always in spec mode; in reference mode only once
         a token is configured)."""
         self.language_pairs = language_pairs

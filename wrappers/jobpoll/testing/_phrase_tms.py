@@ -68,9 +68,9 @@ class PhraseTMSSimulator(Simulator):
     Errors: ``{"errorCode": ..., "errorDescription": ...}``.
     """
 
-    VENDOR = "phrase-tms"
-    BASE_PATH = "/web"
-    OPS = ("login", "poll", "list", "limits", "submit")
+    VENDOR: ClassVar[str] = "phrase-tms"
+    BASE_PATH: ClassVar[str] = "/web"
+    OPS: ClassVar[tuple[str, ...]] = ("login", "poll", "list", "limits", "submit")
 
     USER: ClassVar[dict[str, str]] = {
         "firstName": "Sim",

@@ -23,7 +23,7 @@ only; vendors.md §3 adds the submit operation and what Veza's own client does):
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
@@ -76,8 +76,8 @@ class VezaSimulator(Simulator):
     proto3 JSON may. Errors: ``{"code": <gRPC code>, "message": ...}``.
     """
 
-    VENDOR = "veza"
-    OPS = ("submit", "poll")
+    VENDOR: ClassVar[str] = "veza"
+    OPS: ClassVar[tuple[str, ...]] = ("submit", "poll")
 
     def __init__(
         self,
