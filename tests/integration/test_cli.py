@@ -20,7 +20,8 @@ import uuid
 import pytest
 
 import jobpoll
-from jobpoll import Error, _vendors
+from jobpoll import Error, PollStats, _vendors
+from jobpoll._token import decode, token_from
 from jobpoll.cli import main
 from jobpoll.phrase_tms import MEMSOURCE_ENV
 from jobpoll.testing import Fault, serve_forever
@@ -453,6 +454,33 @@ def test_ctrl_c_with_json_prints_the_state_so_far(veza_sim, env, capsys, fake_cl
     assert (record["job_id"], record["error"]) == (task_id, "Interrupted")
     assert record["state"] in ("queued", "running") and record["attempts"] >= 1
     assert record["resume_token"].startswith("jobpoll1.")
+
+
+@pytest.mark.parametrize("command", ["wait", "resume"])
+def test_ctrl_c_before_any_status_still_gives_a_token(
+    command, veza_sim, env, capsys, fake_clock, monkeypatch
+):
+    # The first poll fails (503) and Ctrl+C lands in the retry's sleep: no status was seen,
+    # yet the wait can go on, so --json still prints a token for it.
+    env(veza_sim)
+    task_id = veza_sim.add_job(duration=60)
+    veza_sim.fault(Fault.http(503), times=None, op="poll")
+    sleeps_then_ctrl_c(fake_clock, monkeypatch, after=1)
+    given = token_from("veza", task_id, PollStats(attempts=4, remaining_s=500.0))
+    argv = ["wait", "veza", task_id] if command == "wait" else ["resume", given]
+
+    code, out, err = run([*argv, "--timeout", "600", "--json"], capsys)
+
+    assert code == 130, err
+    record = json.loads(out)
+    assert (record["job_id"], record["state"], record["error"]) == (task_id, None, "Interrupted")
+    state = decode(record["resume_token"], vendor="veza")
+    assert state.job_id == task_id
+    if command == "resume":
+        assert record["resume_token"] == given  # what it carried (4 attempts) still holds
+    else:
+        assert state.attempts == 0
+        assert state.deadline_at is not None and state.deadline_at - time.time() <= 600
 
 
 def test_ctrl_c_without_json_prints_one_line(veza_sim, env, capsys, fake_clock, monkeypatch):

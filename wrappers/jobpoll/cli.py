@@ -394,10 +394,28 @@ def _print_interrupted(last: JobStatus | None, args: argparse.Namespace, elapsed
     token = None
     if last is not None and not last.state.terminal:
         token = last.resume_token()
+    elif last is None:
+        token = _token_before_any_status(args, elapsed)
     record = _record(last, args.vendor, args.job_id, token)
     record["elapsed_s"] = round(elapsed, 3)  # until Ctrl+C, not until the last status
     record["error"] = "Interrupted"
     print(json.dumps(record))
+
+
+def _token_before_any_status(args: argparse.Namespace, elapsed: float) -> str:
+    """Ctrl+C before the first status (the first polls failed, or the first one was still in
+    flight): the wait can still go on. ``resume`` gives back its own token (what it carried
+    still holds); ``wait`` gives a token for a fresh wait with what is left of its timeout."""
+    from ._config import DEFAULT_TIMEOUT
+    from ._status import PollStats
+    from ._token import token_from
+
+    if args.command == "resume":
+        token: str = args.token
+        return token
+    timeout = getattr(args, "timeout", DEFAULT_TIMEOUT)  # the clients' default when not given
+    left = None if timeout is None else max(0.0, timeout - elapsed)
+    return token_from(args.vendor, args.job_id, PollStats(remaining_s=left))
 
 
 if __name__ == "__main__":
