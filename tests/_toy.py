@@ -17,9 +17,6 @@ from jobpoll._policy import PollPolicy
 from jobpoll._transport import Request
 from jobpoll.testing import FakeClock
 
-Clock = FakeClock
-"""The name tests/vendors/ import (being moved to one sync/async harness): the same class."""
-
 STATES = {
     "queued": JobState.QUEUED,
     "running": JobState.RUNNING,

@@ -250,7 +250,6 @@ def test_the_deadline_holds_between_body_chunks_on_any_transport():
         (OSError("broken pipe"), jobpoll.TransportError, True),
     ],
 )
-@pytest.mark.parametrize("flavour", ["sync", "async"])
 def test_every_failure_of_a_request_is_a_typed_error(raised, kind, retryable, flavour):
     def handler(request):
         raise raised

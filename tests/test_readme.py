@@ -51,6 +51,10 @@ def test_pytest_example_passes_with_the_plugin_fixtures():
     sim = VezaSimulator(clock=clock)
     with sim.serve():
         test(sim, clock)  # type: ignore[operator]
+    # The example's body ran against the simulator on the fake clock (an empty body, or one
+    # that never reached a client, would pass the call above).
+    assert sim.requests, "the README's pytest example sent no request"
+    assert clock.now() > 0, "the README's pytest example did not move the fake clock"
 
 
 def test_exit_code_table_matches_the_cli():

@@ -5,14 +5,14 @@ Every client here shares the simulator's :class:`~jobpoll.testing.FakeClock` (``
 the wall clock. The simulators come from the jobpoll pytest plugin fixtures
 (``phrase_tms_sim``, ``veza_sim``, ...), served over real HTTP on 127.0.0.1.
 
-A test written once against :class:`Both` runs on the sync and on the async client: the
-``flavour`` fixture picks which, and every call is awaited (a sync call simply runs in place;
+A test written once against :class:`tests._both.Both` runs on the sync and on the async
+client: the ``flavour`` fixture (``tests/conftest.py``) picks which, and every call is awaited
+(a sync call simply runs in place;
 the simulator answers from its own thread).
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,6 +21,8 @@ import pytest
 import jobpoll
 from jobpoll import JobStatus
 from jobpoll.testing import FakeClock, Simulator
+
+from .._both import Both, timing
 
 CLASSES: dict[str, tuple[type[Any], type[Any], str]] = {
     "phrase-tms": (jobpoll.PhraseTMS, jobpoll.AsyncPhraseTMS, "token"),
@@ -46,43 +48,7 @@ def make_client(
         kw[cred_arg] = sim.credential if credential is None else credential
     kw.setdefault("base_url", sim.url)
     kw.setdefault("random", no_jitter)
-    if flavour == "sync":
-        return sync_cls(clock=clock.now, sleep=clock.sleep, **kw)
-    return async_cls(clock=clock.now, sleep=clock.asleep, **kw)
-
-
-class Both:
-    """A sync or async client behind one awaitable interface."""
-
-    def __init__(self, client: Any, *, is_async: bool) -> None:
-        self.client = client
-        self.is_async = is_async
-
-    async def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        out = getattr(self.client, method)(*args, **kwargs)
-        return await out if inspect.isawaitable(out) else out
-
-    async def watch(self, job_id: str, **kwargs: Any) -> list[JobStatus]:
-        """Every status ``watch`` yields, in order (raises as ``watch`` does)."""
-        seen: list[JobStatus] = []
-        it = self.client.watch(job_id, **kwargs)
-        if self.is_async:
-            async for status in it:
-                seen.append(status)
-        else:
-            seen.extend(it)
-        return seen
-
-    async def close(self) -> None:
-        out = self.client.close()
-        if inspect.isawaitable(out):
-            await out
-
-
-@pytest.fixture(params=["sync", "async"])
-def flavour(request: pytest.FixtureRequest) -> str:
-    """Run the test with the sync client, then with the async one."""
-    return str(request.param)
+    return (sync_cls if flavour == "sync" else async_cls)(**timing(flavour, clock), **kw)
 
 
 @pytest.fixture

@@ -32,8 +32,7 @@ from jobpoll.testing import (
     VezaSimulator,
 )
 
-Flavour = Literal["sync", "async"]
-FLAVOURS: tuple[Flavour, ...] = ("sync", "async")
+from .._both import Flavour, timing
 
 
 @attrs.frozen
@@ -76,8 +75,7 @@ class Kit:
         """A client of ``flavour``; on ``clock`` (fake) when given, else on the real clock."""
         kw[self.cred_kw] = credential
         if clock is not None:
-            kw["clock"] = clock.now
-            kw["sleep"] = clock.sleep if flavour == "sync" else clock.asleep
+            kw.update(timing(flavour, clock))
         kw.setdefault("random", lambda: 0.5)  # no jitter: delays are exact
         cls = self.sync_cls if flavour == "sync" else self.async_cls
         return cls(base_url=base_url, http_client=http_client, **kw)

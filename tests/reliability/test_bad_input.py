@@ -7,7 +7,6 @@ message names the argument, and no request recorded by the simulator the client 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import math
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,7 +18,8 @@ import jobpoll
 from jobpoll.alphasms import Message
 from jobpoll.testing import FakeClock, Simulator, serve_all
 
-from ._kit import FLAVOURS, KITS, SSL_CONTEXT, VENDORS, Flavour, Kit, canary
+from .._both import FLAVOURS, Flavour, run
+from ._kit import KITS, SSL_CONTEXT, VENDORS, Kit, canary
 
 Call = Callable[[Any], Any]
 BadCall = tuple[str, Call, str]
@@ -64,9 +64,7 @@ def invoke(flavour: Flavour, kit: Kit, sim: Simulator, call: Call) -> BaseExcept
                 "async", sim.url, sim.credential, clock=FakeClock(), http_client=http
             )
             try:
-                out = call(client)
-                if inspect.isawaitable(out):
-                    await out
+                await run(call(client))
             except Exception as exc:
                 return exc
             finally:

@@ -10,7 +10,6 @@ for submit retries, the capacity wait, waits and result fetches.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import time
 from typing import Any
 
@@ -20,7 +19,8 @@ import pytest
 import jobpoll
 from jobpoll.testing import FakeClock, Fault
 
-from ._kit import FLAVOURS, KITS, SSL_CONTEXT, VENDORS, Flavour, Kit
+from .._both import FLAVOURS, Flavour, run
+from ._kit import KITS, SSL_CONTEXT, VENDORS, Kit
 
 OVERSHOOT = 50.0
 DEADLINE = 120.0
@@ -93,10 +93,6 @@ CYCLES: dict[str, Any] = {
 }
 
 
-async def _maybe(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
-
-
 def run_cycle(
     kit: Kit, flavour: Flavour, sim: Any, clock: FakeClock, call: Any
 ) -> tuple[BaseException | Any, list[float], list[float]]:
@@ -118,11 +114,11 @@ def run_cycle(
         http = http_cls(verify=SSL_CONTEXT, event_hooks=hooks)
         client = kit.client(flavour, sim.url, sim.credential, clock=clock, http_client=http)
         try:
-            return await _maybe(call(client))
+            return await run(call(client))
         except jobpoll.Error as err:
             return err
         finally:
-            await _maybe(http.aclose() if flavour == "async" else http.close())
+            await run(http.aclose() if flavour == "async" else http.close())
 
     with sim.serve():
         out = asyncio.run(go())
@@ -230,8 +226,8 @@ def test_a_short_deadline_keeps_its_last_stretch_on_the_real_clock(flavour: Flav
         client = kit.client(flavour, sim.url, sim.credential, http_client=http)
         started = time.monotonic()
         with pytest.raises(jobpoll.WaitTimeout):
-            await _maybe(client.wait(job, timeout=3))
-        await _maybe(http.aclose() if flavour == "async" else http.close())
+            await run(client.wait(job, timeout=3))
+        await run(http.aclose() if flavour == "async" else http.close())
         return started
 
     with sim.serve():

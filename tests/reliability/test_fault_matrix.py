@@ -23,12 +23,11 @@ import pytest
 import jobpoll
 from jobpoll.testing import FakeClock, Simulator
 
+from .._both import FLAVOURS, Flavour
 from ._kit import (
-    FLAVOURS,
     KITS,
     VENDORS,
     Counter,
-    Flavour,
     Kit,
     busy_connections,
     dead_port,

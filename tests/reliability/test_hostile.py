@@ -33,8 +33,9 @@ import jobpoll
 from jobpoll import _http, _transport
 from jobpoll.testing import Simulator
 
+from .._both import Flavour
 from ._hostile import Hostile, serve
-from ._kit import KITS, VENDORS, Flavour, Kit
+from ._kit import KITS, VENDORS, Kit
 
 TIMEOUT = 2.0
 BOUND = 3.5

@@ -27,12 +27,11 @@ import pytest
 import jobpoll
 from jobpoll.testing import FakeClock, Fault, Simulator, aserve_all, serve_all
 
+from .._both import FLAVOURS, Flavour
 from ._kit import (
-    FLAVOURS,
     KITS,
     SSL_CONTEXT,
     VENDORS,
-    Flavour,
     busy_connections,
     fd_count,
     settle_async,

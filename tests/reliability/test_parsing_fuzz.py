@@ -27,7 +27,8 @@ from jobpoll._config import Secret
 from jobpoll.alphasms import _client as alphasms
 from jobpoll.testing import FakeClock, Fault
 
-from ._kit import FLAVOURS, KITS, VENDORS, Flavour
+from .._both import FLAVOURS, Flavour
+from ._kit import KITS, VENDORS
 
 KEY = "fuzz-secret-key"
 JOB_IDS = {

@@ -34,7 +34,8 @@ import jobpoll
 from jobpoll import cli
 from jobpoll.testing import FakeClock, Fault, PhraseTMSSimulator, Simulator
 
-from ._kit import FLAVOURS, KITS, SSL_CONTEXT, VENDORS, Flavour, Kit, canary, dead_port
+from .._both import FLAVOURS, Flavour
+from ._kit import KITS, SSL_CONTEXT, VENDORS, Kit, canary, dead_port
 
 ENV = {
     "phrase-tms": ("PHRASE_TMS_TOKEN", "PHRASE_TMS_URL"),

@@ -22,7 +22,8 @@ import jobpoll
 from jobpoll.alphasms import _xml
 from jobpoll.testing import AlphaSMSSimulator, FakeClock, Fault, VezaSimulator
 
-from ._kit import FLAVOURS, KITS, SSL_CONTEXT, Flavour, busy_connections, canary
+from .._both import FLAVOURS, Flavour
+from ._kit import KITS, SSL_CONTEXT, busy_connections, canary
 
 KIT = KITS["alphasms"]
 XML = "text/xml; charset=utf-8"

@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 import jobpoll
 from jobpoll import JobState, PollPolicy
 from jobpoll.edenai import DEFAULT_POLICY, AsyncEdenAI, EdenAI, _source, job_output, to_status
+from jobpoll.testing import FakeClock
 from jobpoll_generated.edenai.models.universal_ai_async_response import UniversalAIAsyncResponse
 
-from .._toy import Clock, Script
+from .._both import FLAVOURS
+from .._toy import Script
 
 KEY = "edenai-canary-5d02aa"  # must never show in a repr or an error
 URL = "https://api.edenai.run"
@@ -55,7 +57,7 @@ FAILED = reply(job("fail", error={"type": "ProviderError", "message": "provider 
 BUSY = reply({"error": {"code": 429, "message": "Too many requests, please slow down"}}, 429)
 
 
-def make(flavour: str, script: Script, clock: Clock, **kw: Any) -> EdenAI | AsyncEdenAI:
+def make(flavour: str, script: Script, clock: FakeClock, **kw: Any) -> EdenAI | AsyncEdenAI:
     kw.setdefault("api_key", KEY)
     kw.setdefault("policy", POLICY)
     if flavour == "sync":
@@ -67,11 +69,11 @@ def make(flavour: str, script: Script, clock: Clock, **kw: Any) -> EdenAI | Asyn
     )
 
 
-def both(replies: list[Any], call: Any, **kw: Any) -> list[tuple[Any, Clock, Script]]:
+def both(replies: list[Any], call: Any, **kw: Any) -> list[tuple[Any, FakeClock, Script]]:
     """Run ``call(client)`` on a sync and an async client, each over a fresh script."""
     outs = []
-    for flavour in ("sync", "async"):
-        clock, script = Clock(), Script(list(replies))
+    for flavour in FLAVOURS:
+        clock, script = FakeClock(), Script(list(replies))
         try:
             client = make(flavour, script, clock, **kw)
             if isinstance(client, EdenAI):
@@ -506,7 +508,6 @@ def test_bad_wait_arguments_of_run_are_refused_before_submitting(
         assert script.requests == []
 
 
-@pytest.mark.parametrize("flavour", ["sync", "async"])
 def test_settings_from_arguments_and_environment(
     flavour: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -559,7 +560,7 @@ def test_the_key_never_shows(bad: httpx.Response) -> None:
             assert isinstance(err, jobpoll.Error)
             assert KEY not in str(err)
             assert KEY not in repr(err)
-    for flavour in ("sync", "async"):
-        client = make(flavour, Script([DONE]), Clock())
+    for flavour in FLAVOURS:
+        client = make(flavour, Script([DONE]), FakeClock())
         assert KEY not in repr(client)
         assert URL in repr(client)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Callable
 from typing import Any
@@ -25,12 +24,13 @@ from jobpoll.phrase_mt import (
     to_status,
     translate_body,
 )
+from jobpoll.testing import FakeClock
 from jobpoll_generated.phrase_mt.models.segment import Segment
 from jobpoll_generated.phrase_mt.models.translate_async_status_response import (
     TranslateAsyncStatusResponse,
 )
 
-from .._toy import Clock
+from .._both import run, timing
 
 ABSENT = object()
 
@@ -97,36 +97,25 @@ class Engine:
         return [r for r in self.requests if r.url.path == "/translateAsync"]
 
 
-async def run(value: Any) -> Any:
-    """The same test body drives the sync and the async client."""
-    return await value if inspect.isawaitable(value) else value
-
-
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PHRASE_MT_TOKEN", "PHRASE_MT_URL"):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture(params=["sync", "async"])
-def flavour(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 def make(
     flavour: str,
     server: Callable[[httpx.Request], httpx.Response],
-    clock: Clock | None = None,
+    clock: FakeClock | None = None,
     **kw: Any,
 ) -> Any:
-    clock = clock or Clock()
+    clock = clock or FakeClock()
     cls = PhraseMT if flavour == "sync" else AsyncPhraseMT
     return cls(
         token=kw.pop("token", TOKEN),
         base_url=kw.pop("base_url", BASE),
         transport=httpx.MockTransport(server),
-        clock=clock.now,
-        sleep=clock.sleep if flavour == "sync" else clock.asleep,
+        **timing(flavour, clock),
         random=lambda: 0.5,
         **kw,
     )
@@ -140,7 +129,7 @@ def fixed(status: int, **body: Any) -> Callable[[httpx.Request], httpx.Response]
 
 
 async def test_translate_and_wait_full_cycle(flavour: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     engine = Engine(statuses=["running", "running", "done"])
     seen: list[jobpoll.JobStatus] = []
     texts = await run(
@@ -335,7 +324,7 @@ async def test_401_is_auth_error_and_the_token_is_redacted(flavour: str) -> None
 
 
 async def test_429_on_submit_is_retried_after_retry_after(flavour: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     busy = httpx.Response(429, headers={"Retry-After": "4"}, json={"error": "Application busy"})
     engine = Engine(submit=[busy])
     job_id = await run(make(flavour, engine, clock).translate_async("en", "de", ["a"]))
@@ -562,7 +551,7 @@ async def test_bad_job_ids_send_nothing(flavour: str, bad: Any) -> None:
 
 
 async def test_translate_and_wait_deadline_spans_all_jobs() -> None:
-    clock = Clock()
+    clock = FakeClock()
     engine = Engine(statuses=["running"] * 1000)
     client = make("sync", engine, clock)
     with pytest.raises(jobpoll.WaitTimeout) as info:
@@ -778,7 +767,7 @@ async def test_every_error_of_a_split_submit_names_all_its_jobs(flavour: str) ->
 
 
 async def test_a_split_submit_that_times_out_names_all_its_jobs(flavour: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     engine = Engine(statuses=["running"])
     with pytest.raises(jobpoll.WaitTimeout) as info:
         await run(
@@ -790,7 +779,7 @@ async def test_a_split_submit_that_times_out_names_all_its_jobs(flavour: str) ->
 
 async def test_the_sync_and_async_clock_starts_before_the_submits(flavour: str) -> None:
     # Observation 5: the sync path started its clock only after all the submits.
-    clock = Clock()
+    clock = FakeClock()
     slow = [httpx.Response(429, headers={"Retry-After": "4"})] * 2
     engine = Engine(statuses=["running"], submit=slow)
     with pytest.raises(jobpoll.WaitTimeout) as info:

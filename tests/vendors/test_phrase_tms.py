@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import logging
 from collections.abc import Callable
@@ -23,9 +22,10 @@ from jobpoll.phrase_tms import (
     PhraseTMS,
     to_status,
 )
+from jobpoll.testing import FakeClock
 from jobpoll_generated.phrase_tms.models.async_request_dto_v1 import AsyncRequestDtoV1
 
-from .._toy import Clock
+from .._both import run, timing
 
 BASE = "https://tms.test/web"
 TOKEN = "tok-SECRET-123"
@@ -79,32 +79,21 @@ LIMITS = ("GET", "/api2/v1/async/status")
 LOGIN = ("POST", "/api2/v1/auth/login")
 
 
-async def run(value: Any) -> Any:
-    """The same test body drives the sync and the async client."""
-    return await value if inspect.isawaitable(value) else value
-
-
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PHRASE_TMS_TOKEN", "PHRASE_TMS_URL"):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture(params=["sync", "async"])
-def flavour(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-def make(flavour: str, server: Server, clock: Clock | None = None, **kw: Any) -> Any:
-    clock = clock or Clock()
+def make(flavour: str, server: Server, clock: FakeClock | None = None, **kw: Any) -> Any:
+    clock = clock or FakeClock()
     if "username" not in kw and "password" not in kw:
         kw.setdefault("token", TOKEN)
     cls = PhraseTMS if flavour == "sync" else AsyncPhraseTMS
     return cls(
         base_url=kw.pop("base_url", BASE),
         transport=httpx.MockTransport(server),
-        clock=clock.now,
-        sleep=clock.sleep if flavour == "sync" else clock.asleep,
+        **timing(flavour, clock),
         random=lambda: 0.5,
         **kw,
     )
@@ -114,7 +103,7 @@ def make(flavour: str, server: Server, clock: Clock | None = None, **kw: Any) ->
 
 
 async def test_pre_translate_and_wait_full_cycle_with_warnings(flavour: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     warning = {"code": "MT_LIMIT", "message": "some segments skipped", "args": {"n": "3"}}
     server = Server(
         {
@@ -301,7 +290,7 @@ async def test_401_is_auth_error_and_the_token_is_redacted(flavour: str) -> None
 
 
 async def test_429_on_submit_is_retried_after_retry_after(flavour: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     busy = httpx.Response(429, headers={"Retry-After": "7"}, json={"errorCode": "TooManyRequests"})
     server = Server({SUBMIT: [busy, SUBMITTED]})
     ref = await run(make(flavour, server, clock).pre_translate("p1", ["j1"]))
@@ -493,7 +482,7 @@ def limits(limit: int | None, count: int) -> httpx.Response:
 
 
 async def test_wait_for_capacity_waits_while_at_the_limit_then_submits(flavour: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     server = Server({LIMITS: [limits(2, 2), limits(2, 3), limits(2, 1)], SUBMIT: [SUBMITTED]})
     ref = await run(
         make(flavour, server, clock).pre_translate("p1", ["j1"], wait_for_capacity=True)
@@ -507,7 +496,7 @@ async def test_wait_for_capacity_waits_while_at_the_limit_then_submits(flavour: 
 
 
 async def test_wait_for_capacity_gives_up_at_the_client_timeout(flavour: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     server = Server({LIMITS: [limits(5, 5)], SUBMIT: [SUBMITTED]})
     client = make(flavour, server, clock, timeout=20.0)
     with pytest.raises(jobpoll.CallTimeout, match="nothing was submitted"):
@@ -517,7 +506,7 @@ async def test_wait_for_capacity_gives_up_at_the_client_timeout(flavour: str) ->
 
 
 async def test_unlimited_capacity_submits_at_once(flavour: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     server = Server({LIMITS: [limits(None, 900)], SUBMIT: [SUBMITTED]})
     await run(make(flavour, server, clock).pre_translate("p1", ["j1"], wait_for_capacity=True))
     assert clock.sleeps == []
@@ -661,7 +650,7 @@ async def test_a_2xx_submit_that_reads_badly_still_names_its_job(
 
 
 async def test_capacity_wait_and_submit_share_the_whole_cycle_budget(flavour: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     busy = httpx.Response(429, headers={"Retry-After": "10"}, json={"errorCode": "TooMany"})
     server = Server({LIMITS: [limits(2, 2), limits(2, 2), limits(2, 1)], SUBMIT: [busy]})
     with pytest.raises(jobpoll.CallTimeout, match="429"):

@@ -11,10 +11,12 @@ import pytest
 
 import jobpoll
 from jobpoll import JobState, PollPolicy
+from jobpoll.testing import FakeClock
 from jobpoll.veza import DEFAULT_POLICY, AsyncVeza, Veza, task_result, tenant_url, to_status
 from jobpoll_generated.veza.models.async_task import AsyncTask
 
-from .._toy import Clock, Script
+from .._both import FLAVOURS
+from .._toy import Script
 
 KEY = "veza-canary-7c1e9b"  # must never show in a repr or an error
 URL = "https://acme.vezacloud.com"
@@ -41,7 +43,7 @@ DONE = reply(task("COMPLETE", "SUCCEEDED", result={"values": [1, 2]}))
 CREATED = reply({"task": task("PENDING")})
 
 
-def make(flavour: str, script: Script, clock: Clock, **kw: Any) -> Veza | AsyncVeza:
+def make(flavour: str, script: Script, clock: FakeClock, **kw: Any) -> Veza | AsyncVeza:
     kw.setdefault("api_key", KEY)
     kw.setdefault("base_url", URL)
     kw.setdefault("policy", POLICY)
@@ -52,11 +54,11 @@ def make(flavour: str, script: Script, clock: Clock, **kw: Any) -> Veza | AsyncV
     )
 
 
-def both(replies: list[Any], call: Any, **kw: Any) -> list[tuple[Any, Clock, Script]]:
+def both(replies: list[Any], call: Any, **kw: Any) -> list[tuple[Any, FakeClock, Script]]:
     """Run ``call(client)`` on a sync and an async client, each over a fresh script."""
     outs = []
-    for flavour in ("sync", "async"):
-        clock, script = Clock(), Script(list(replies))
+    for flavour in FLAVOURS:
+        clock, script = FakeClock(), Script(list(replies))
         try:
             client = make(flavour, script, clock, **kw)
             if isinstance(client, Veza):
@@ -410,7 +412,6 @@ def test_bad_arguments_are_refused_before_any_request(call: Any, name: str) -> N
         assert script.requests == []
 
 
-@pytest.mark.parametrize("flavour", ["sync", "async"])
 def test_settings_from_arguments_and_environment(
     flavour: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -471,8 +472,8 @@ def test_the_key_never_shows(bad: httpx.Response) -> None:
             assert isinstance(err, jobpoll.Error)
             assert KEY not in str(err)
             assert KEY not in repr(err)
-    for flavour in ("sync", "async"):
-        client = make(flavour, Script([DONE]), Clock())
+    for flavour in FLAVOURS:
+        client = make(flavour, Script([DONE]), FakeClock())
         assert KEY not in repr(client)
         assert URL in repr(client)
 
