@@ -10,15 +10,21 @@ its async one.
   ``sleep=fc.sleep`` or ``fc.asleep``).
 * :class:`Both` wraps a client of either flavour behind one awaitable interface (calls,
   ``watch``, ``close``).
+* :func:`outcomes` runs one call on a fresh client of each flavour (each over its own
+  scripted server and fake clock) from a plain, synchronous test.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+from collections.abc import Callable
 from typing import Any, Literal
 
-from jobpoll import JobStatus
+from jobpoll import Error, JobStatus
 from jobpoll.testing import FakeClock
+
+from ._toy import Script
 
 Flavour = Literal["sync", "async"]
 FLAVOURS: tuple[Flavour, ...] = ("sync", "async")
@@ -59,3 +65,31 @@ class Both:
 
     async def close(self) -> None:
         await run(self.client.close())
+
+
+def outcomes(
+    make: Callable[..., Any], replies: list[Any], call: Callable[[Any], Any], **kw: Any
+) -> list[tuple[Any, FakeClock, Script]]:
+    """``call(client)`` on a sync and on an async client made by ``make(flavour, script, clock,
+    **kw)``, each over a fresh :class:`Script` of ``replies`` and a fresh FakeClock: per flavour,
+    the value (or the ``jobpoll.Error``, ``ValueError`` or ``TypeError`` raised), the clock and
+    the script. The client is closed after the call."""
+    outs = []
+    for flavour in FLAVOURS:
+        clock, script = FakeClock(), Script(list(replies))
+        try:
+            client = make(flavour, script, clock, **kw)
+            if flavour == "sync":
+                with client:
+                    out = call(client)
+            else:
+
+                async def go(client: Any = client) -> Any:
+                    async with client:
+                        return await call(client)
+
+                out = asyncio.run(go())
+        except (Error, ValueError, TypeError) as err:
+            out = err
+        outs.append((out, clock, script))
+    return outs

@@ -18,7 +18,7 @@ from jobpoll.edenai import DEFAULT_POLICY, AsyncEdenAI, EdenAI, _source, job_out
 from jobpoll.testing import FakeClock
 from jobpoll_generated.edenai.models.universal_ai_async_response import UniversalAIAsyncResponse
 
-from .._both import FLAVOURS
+from .._both import FLAVOURS, outcomes, timing
 from .._toy import Script
 
 KEY = "edenai-canary-5d02aa"  # must never show in a repr or an error
@@ -60,36 +60,13 @@ BUSY = reply({"error": {"code": 429, "message": "Too many requests, please slow 
 def make(flavour: str, script: Script, clock: FakeClock, **kw: Any) -> EdenAI | AsyncEdenAI:
     kw.setdefault("api_key", KEY)
     kw.setdefault("policy", POLICY)
-    if flavour == "sync":
-        return EdenAI(
-            transport=httpx.MockTransport(script), clock=clock.now, sleep=clock.sleep, **kw
-        )
-    return AsyncEdenAI(
-        transport=httpx.MockTransport(script), clock=clock.now, sleep=clock.asleep, **kw
-    )
+    cls = EdenAI if flavour == "sync" else AsyncEdenAI
+    return cls(transport=httpx.MockTransport(script), **timing(flavour, clock), **kw)
 
 
 def both(replies: list[Any], call: Any, **kw: Any) -> list[tuple[Any, FakeClock, Script]]:
     """Run ``call(client)`` on a sync and an async client, each over a fresh script."""
-    outs = []
-    for flavour in FLAVOURS:
-        clock, script = FakeClock(), Script(list(replies))
-        try:
-            client = make(flavour, script, clock, **kw)
-            if isinstance(client, EdenAI):
-                with client:
-                    out = call(client)
-            else:
-
-                async def go(client: AsyncEdenAI = client) -> Any:
-                    async with client:
-                        return await call(client)
-
-                out = asyncio.run(go())
-        except (jobpoll.Error, ValueError, TypeError) as err:
-            out = err
-        outs.append((out, clock, script))
-    return outs
+    return outcomes(make, replies, call, **kw)
 
 
 # --- full cycle ----------------------------------------------------------------------------

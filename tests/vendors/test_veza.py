@@ -15,7 +15,7 @@ from jobpoll.testing import FakeClock
 from jobpoll.veza import DEFAULT_POLICY, AsyncVeza, Veza, task_result, tenant_url, to_status
 from jobpoll_generated.veza.models.async_task import AsyncTask
 
-from .._both import FLAVOURS
+from .._both import FLAVOURS, outcomes, timing
 from .._toy import Script
 
 KEY = "veza-canary-7c1e9b"  # must never show in a repr or an error
@@ -47,34 +47,13 @@ def make(flavour: str, script: Script, clock: FakeClock, **kw: Any) -> Veza | As
     kw.setdefault("api_key", KEY)
     kw.setdefault("base_url", URL)
     kw.setdefault("policy", POLICY)
-    if flavour == "sync":
-        return Veza(transport=httpx.MockTransport(script), clock=clock.now, sleep=clock.sleep, **kw)
-    return AsyncVeza(
-        transport=httpx.MockTransport(script), clock=clock.now, sleep=clock.asleep, **kw
-    )
+    cls = Veza if flavour == "sync" else AsyncVeza
+    return cls(transport=httpx.MockTransport(script), **timing(flavour, clock), **kw)
 
 
 def both(replies: list[Any], call: Any, **kw: Any) -> list[tuple[Any, FakeClock, Script]]:
     """Run ``call(client)`` on a sync and an async client, each over a fresh script."""
-    outs = []
-    for flavour in FLAVOURS:
-        clock, script = FakeClock(), Script(list(replies))
-        try:
-            client = make(flavour, script, clock, **kw)
-            if isinstance(client, Veza):
-                with client:
-                    out = call(client)
-            else:
-
-                async def go(client: AsyncVeza = client) -> Any:
-                    async with client:
-                        return await call(client)
-
-                out = asyncio.run(go())
-        except (jobpoll.Error, ValueError, TypeError) as err:
-            out = err
-        outs.append((out, clock, script))
-    return outs
+    return outcomes(make, replies, call, **kw)
 
 
 # --- full cycle ----------------------------------------------------------------------------
