@@ -17,6 +17,7 @@ import attrs
 
 from ._errors import CallTimeout, Error, JobCanceled, JobFailed, RateLimited, WaitTimeout
 from ._policy import PollPolicy
+from ._predict import WINDOW, Sample, forecast
 from ._status import JobState, JobStatus, PollStats
 
 if TYPE_CHECKING:
@@ -249,6 +250,8 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
     pace = Pace(policy.min_poll_time)
     emitted: tuple[JobState, float | None] | None = None
     warned: set[str | None] | None = None
+    # (time, progress) of the running phase, newest last: what the policy predicts from.
+    samples: tuple[Sample, ...] = ()
 
     if timeout is not None and timeout <= 0:
         raise tally.timed_out("the deadline had passed before the first poll", now)
@@ -318,6 +321,10 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             status = tally.seen = reply.status
             hint = reply.hint
             del reply
+            if status.state is JobState.RUNNING and status.progress is not None:
+                samples = (*samples[1 - WINDOW :], (now, status.progress))
+            elif samples:
+                samples = ()  # queued again, or no progress: nothing to go on
             if not status.recognized and status.vendor_status not in (warned or ()):
                 warned = {*(warned or ()), status.vendor_status}
                 log.warning(
@@ -340,7 +347,9 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
         if pending_delay is not None and polls_here == 1 and hint is None:
             delay = policy.clamp(pending_delay)  # carry the resumed backoff on
         else:
-            delay = policy.next_delay(attempts, hint, random)
+            use = samples and hint is None and policy.use_progress
+            predicted = forecast(samples) if use else None
+            delay = policy.next_delay(attempts, hint, random, forecast=predicted, now=now)
         tally.planned = delay
 
         if policy.max_attempts is not None and attempts >= policy.max_attempts:
