@@ -120,10 +120,11 @@ class PollPolicy:
         """The delay at ``now`` toward the end ``forecast`` predicts, or None to keep the
         ``backoff`` delay (``use_progress`` off, no forecast, or one too vague to act on).
 
-        While the job is surely not done before the backoff delay is up (its predicted end
-        less two standard errors is later), the poll goes to that early edge, up to
-        ``max_delay``: fewer polls. Once the end is within reach and known to better than
-        the backoff delay, the poll goes just past it (end + one standard error): less lag.
+        When the end is known to better than the backoff delay and is within one sleep
+        (``max_delay``) or near, the poll goes just past it (end + half a standard error):
+        less lag. Otherwise, while the job is surely not done before the backoff delay is up
+        (its predicted end less two standard errors is later), the poll goes to that early
+        edge, up to ``max_delay``, where a fresh reading sharpens the line: fewer polls.
         Never below the floor (``initial_delay`` within ``[min_delay, max_delay]``).
         """
         if not self.use_progress or forecast is None:
@@ -133,10 +134,11 @@ class PollPolicy:
         left = forecast.end - now
         spread = forecast.spread
         early = left - _predict.EARLY_Z * spread
-        if early >= backoff:
+        past = left + _predict.LATE_Z * spread + _predict.PAST
+        if spread <= backoff and (past <= self.max_delay or early < backoff):
+            target = past
+        elif early >= backoff:
             target = early
-        elif spread <= backoff:
-            target = left + _predict.LATE_Z * spread
         else:
             return None
         if not math.isfinite(target):
@@ -150,13 +152,15 @@ class PollPolicy:
         random: Callable[[], float],
         *,
         forecast: Forecast | None = None,
-        now: float = 0.0,
+        now: float | None = None,
     ) -> float:
         """The next delay: the server's hint when there is one and it is honoured, else the
-        delay toward a trusted ``forecast`` (made on the clock ``now`` is read from), else
-        backoff."""
+        delay toward a trusted ``forecast`` (``now`` is then required, on the forecast's
+        clock; see :meth:`aim`), else backoff."""
+        if forecast is not None and now is None:
+            raise ValueError("a forecast needs now=, the time on the clock it was made on")
         if hint is not None and self.honor_retry_after:
             return self.clamp(hint)
         delay = self.backoff(attempt, random)
-        aimed = self.aim(forecast, now, delay)
+        aimed = None if now is None else self.aim(forecast, now, delay)
         return delay if aimed is None else aimed

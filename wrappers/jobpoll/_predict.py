@@ -25,6 +25,9 @@ EARLY_Z = 2.0
 """Standard errors before the predicted end that a poll far from it aims at."""
 LATE_Z = 0.5
 """Standard errors past the predicted end that a poll near it aims at."""
+PAST = 0.001
+"""Seconds past the predicted end a poll aims at (a line known exactly would otherwise land
+on the end itself, and rounding can put that a hair before it)."""
 FLAT_RUN = 3
 """This many equal samples in a row at the end mean the job stalled: no prediction."""
 
@@ -57,12 +60,14 @@ class Trend:
     confidence: float
     """R² of the fit (0..1)."""
     samples: int
-    mean_t: float
-    spread_t: float
-    """Sum of squared deviations of the sample times from their mean."""
+    """How many samples the line was fitted to."""
+    mean_time: float
+    """The mean of the sample times."""
+    time_ss: float
+    """The sum of squared deviations of the sample times from their mean (> 0)."""
 
     @classmethod
-    def fit(cls, samples: Sequence[Sample]) -> Trend | None:
+    def fit(cls, samples: Sequence[tuple[float, float]]) -> Trend | None:
         """The line through ``samples``; None when there are fewer than :data:`MIN_SAMPLES`,
         they span no time, or the newest :data:`FLAT_RUN` are equal (a stall)."""
         n = len(samples)
@@ -80,7 +85,7 @@ class Trend:
             return None
         rate = stp / stt
         at = mean_p - rate * mean_t
-        sse = max(spp - rate * stp, 0.0)
+        sse = math.fsum((p - at - rate * t) ** 2 for t, p in samples)
         confidence = 0.0 if spp <= 0 else min(max(1.0 - sse / spp, 0.0), 1.0)
         residual = math.sqrt(sse / (n - 2)) if n > 2 else 0.0
         return cls(
@@ -89,8 +94,8 @@ class Trend:
             residual=residual,
             confidence=confidence,
             samples=n,
-            mean_t=mean_t,
-            spread_t=stt,
+            mean_time=mean_t,
+            time_ss=stt,
         )
 
     def forecast(self) -> Forecast | None:
@@ -102,14 +107,14 @@ class Trend:
             return None
         # Standard error of a new reading at `end`, turned into time by the rate.
         n = self.samples
-        leverage = 1.0 + 1.0 / n + (end - self.mean_t) ** 2 / self.spread_t
+        leverage = 1.0 + 1.0 / n + (end - self.mean_time) ** 2 / self.time_ss
         spread = self.residual * math.sqrt(leverage) / self.rate
         if not math.isfinite(spread):
             return None
         return Forecast(end=end, spread=spread, confidence=self.confidence)
 
 
-def forecast(samples: Sequence[Sample]) -> Forecast | None:
+def forecast(samples: Sequence[tuple[float, float]]) -> Forecast | None:
     """The predicted end of a job from its samples, or None (too few, flat, backwards)."""
     trend = Trend.fit(samples)
     return None if trend is None else trend.forecast()
