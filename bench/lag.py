@@ -546,14 +546,22 @@ def _plot(rows: list[dict[str, Any]], path: Path) -> str:
             color="tab:orange" if progress else "tab:blue" if mine else "tab:gray",
             capsize=3,
         )
-        left = r["name"] == "jobpoll recommended" or progress
-        below = r["name"] == DEFAULT
+        if progress:  # on other jobs: named by their noise, placed so that none overlap
+            label = r["name"].removeprefix("jobpoll, ")
+            spot = {0: ((0, -15), "center"), 1: ((0, 7), "center"), 2: ((-8, 6), "right")}
+            offset, ha = spot[[c.name for c in PROGRESS_ROWS].index(r["name"]) % 3]
+        else:
+            label = r["name"]
+            left = r["name"] == "jobpoll recommended"
+            below = r["name"] == DEFAULT
+            offset = (-8, 6) if left else (6, -13 if below else 5)
+            ha = "right" if left else "left"
         ax.annotate(
-            r["name"],
+            label,
             (x.median, y.median),
             textcoords="offset points",
-            xytext=(-8, 6) if left else (6, -13 if below else 5),
-            ha="right" if left else "left",
+            xytext=offset,
+            ha=ha,
             fontsize=9,
         )
     # The efficient frontier of polling without progress: the points no other point beats
@@ -571,7 +579,7 @@ def _plot(rows: list[dict[str, Any]], path: Path) -> str:
         "--",
         color="tab:green",
         lw=1,
-        label="efficient frontier",
+        label="efficient frontier (no progress)",
     )
     ax.legend(loc="upper right", fontsize=8)
     ax.set_xscale("log")
@@ -651,7 +659,7 @@ def markdown(res: dict[str, Any]) -> str:
         f"* p50 lag ≤ {MAX_P50_LAG_FRACTION:.0%} of the duration: "
         f"{d['p50_lag_fraction'].fmt(3)} → " + ("**met**" if d["meets_lag"] else "**missed**")
     )
-    lines += ["", *progress_markdown(res), ""]
+    lines += ["", *progress_markdown(res)]
     sw = res["sweep"]
     rec = res["recommended"]
     lines += [
