@@ -3,7 +3,7 @@
 A wait that sees a job report progress (``JobStatus.progress``, 0..1, from any vendor) keeps
 the last few ``(time, progress)`` samples of its running phase; :meth:`Trend.fit` fits a
 least-squares line through them and :meth:`Trend.forecast` reads off when it reaches 1.
-``PollPolicy.next_delay`` then aims the next poll just past that instant. Nothing is
+``PollPolicy.aim`` then times the next poll by that instant. Nothing is
 predicted from progress that is flat, going backwards or too scattered to fit a line: the
 policy's backoff applies then.
 """
@@ -112,6 +112,11 @@ class Trend:
         if not math.isfinite(spread):
             return None
         return Forecast(end=end, spread=spread, confidence=self.confidence)
+
+
+def pairs(flat: Sequence[float]) -> list[Sample]:
+    """``[t0, p0, t1, p1, ...]`` (how a wait stores its readings) as ``(t, p)`` pairs."""
+    return list(zip(flat[::2], flat[1::2], strict=True))
 
 
 def forecast(samples: Sequence[tuple[float, float]]) -> Forecast | None:
