@@ -154,6 +154,29 @@ def test_on_jobs_of_ten_minutes_progress_saves_polls_and_lag():
     assert seen - 600 < 1.0 < plain_seen - 600
 
 
+def test_noisy_linear_progress_on_heavy_tailed_jobs_meets_the_issue_target():
+    # BENCHMARKS.md §3 at a small size: log-normal jobs (median 30 s) reporting progress with
+    # 5 % noise on the rate; >= 30 % fewer requests than backoff alone, and a lower p50 lag.
+    rng = random.Random(7)
+    durations = [rng.lognormvariate(math.log(30), 1.586) for _ in range(300)]
+    noise = random.Random(8)
+
+    def noisy(d: float) -> Progress:
+        return lambda t: round(min(max(t / d * (1 + noise.gauss(0, 0.05)), 0.0), 1.0), 2)
+
+    aimed = [run(PollPolicy(), d, noisy(d), seed=i) for i, d in enumerate(durations)]
+    plain = [
+        run(PollPolicy(use_progress=False), d, noisy(d), seed=i) for i, d in enumerate(durations)
+    ]
+
+    def p50_lag(results: list[tuple[int, float, list[float]]]) -> float:
+        lags = sorted(seen - d for (_, seen, _), d in zip(results, durations, strict=True))
+        return lags[len(lags) // 2]
+
+    assert sum(n for n, _, _ in aimed) <= 0.7 * sum(n for n, _, _ in plain)
+    assert p50_lag(aimed) < p50_lag(plain)
+
+
 def flat(level: float) -> Progress:
     return lambda t: level
 
