@@ -53,8 +53,18 @@ _RUNNING = JobStatus(vendor="bench", job_id="j", state=JobState.RUNNING)
 _DONE = JobStatus(vendor="bench", job_id="j", state=JobState.SUCCEEDED)
 
 
-def via_machine(policy: PollPolicy, duration: float, rnd: Callable[[], float]) -> tuple[int, float]:
-    """Run jobpoll's state machine against a job that ends at ``duration``.
+Progress = Callable[[float, float], float]
+"""``progress(now, duration)``: the fraction a running job reports at ``now``."""
+
+
+def via_machine(
+    policy: PollPolicy,
+    duration: float,
+    rnd: Callable[[], float],
+    progress: Progress | None = None,
+) -> tuple[int, float]:
+    """Run jobpoll's state machine against a job that ends at ``duration`` (reporting
+    ``progress(now, duration)`` while it runs, if given).
 
     Returns (requests sent, time the end was seen), on the machine's own injected clock.
     """
@@ -69,7 +79,18 @@ def via_machine(policy: PollPolicy, duration: float, rnd: Callable[[], float]) -
             reply: Observation | float
             if isinstance(command, Poll):
                 polls += 1
-                reply = Observation(now, status=_DONE if now >= duration else _RUNNING)
+                if now >= duration:
+                    status = _DONE
+                elif progress is None:
+                    status = _RUNNING
+                else:
+                    status = JobStatus(
+                        vendor="bench",
+                        job_id="j",
+                        state=JobState.RUNNING,
+                        progress=progress(now, duration),
+                    )
+                reply = Observation(now, status=status)
             elif isinstance(command, Sleep):
                 now += command.seconds
                 reply = now
@@ -147,15 +168,49 @@ def full_jitter(initial: float, maximum: float, multiplier: float) -> Delays:
     return gen
 
 
+def rate_noise(sigma: float) -> Callable[[random.Random], Progress]:
+    """Jobs that run at a steady pace and report it with noise: at ``t`` of a ``d`` s job the
+    reading is ``t / d * (1 + N(0, sigma))``, in whole percent like AlphaSMS (0..100), so the
+    apparent rate of each reading is off by ``sigma`` (relative)."""
+
+    def make(rng: random.Random) -> Progress:
+        def progress(now: float, duration: float) -> float:
+            v = now / duration * (1.0 + rng.gauss(0.0, sigma))
+            return round(min(max(v, 0.0), 1.0), 2)
+
+        return progress
+
+    return make
+
+
+def reading_noise(sigma: float) -> Callable[[random.Random], Progress]:
+    """A harder case: each reading is off by ``N(0, sigma)`` of the whole job (absolute), so
+    early readings, and all readings of a long job, are mostly noise."""
+
+    def make(rng: random.Random) -> Progress:
+        def progress(now: float, duration: float) -> float:
+            v = now / duration + rng.gauss(0.0, sigma)
+            return round(min(max(v, 0.0), 1.0), 2)
+
+        return progress
+
+    return make
+
+
 @dataclass(frozen=True)
 class Contender:
     name: str
     like: str
     policy: PollPolicy | None = None
     delays: Delays | None = None
+    progress: Callable[[random.Random], Progress] | None = None
+    """The jobs report progress (made from a noise generator of their own); None: they don't."""
 
     def run(self, ds: Sequence[float], seed: int, *, fast: bool = False) -> list[tuple[int, float]]:
         rng = random.Random(seed)
+        if self.policy is not None and self.progress is not None:
+            progress = self.progress(random.Random(seed + 1))
+            return [via_machine(self.policy, d, rng.random, progress) for d in ds]
         if self.policy is not None:
             one = via_policy_arithmetic if fast else via_machine
             return [one(self.policy, d, rng.random) for d in ds]
@@ -175,6 +230,31 @@ BASELINES = (
     ),
     Contender("fixed 30 s", "azure-core LROPoller without Retry-After", delays=fixed(30.0)),
 )
+
+# Jobs that report progress (the same durations and seeds). On jobs that report none, the
+# default row is what PollPolicy() does; on these, what it does with use_progress=False.
+PROGRESS_ROWS = (
+    Contender(
+        "jobpoll, progress ±2 %",
+        "PollPolicy() on jobs reporting progress, rate noise 2 %",
+        policy=PollPolicy(),
+        progress=rate_noise(0.02),
+    ),
+    Contender(
+        "jobpoll, progress ±5 %",
+        "PollPolicy() on jobs reporting progress, rate noise 5 %",
+        policy=PollPolicy(),
+        progress=rate_noise(0.05),
+    ),
+    Contender(
+        "jobpoll, progress, reading noise 5 %",
+        "PollPolicy() on jobs reporting progress, each reading ±5 % of the job",
+        policy=PollPolicy(),
+        progress=reading_noise(0.05),
+    ),
+)
+PROGRESS_TARGETED = PROGRESS_ROWS[:2]
+MAX_PROGRESS_SHARE = 0.70  # of the default policy's requests, at an equal or lower p50 lag
 
 
 # -- measuring --------------------------------------------------------------------------------
@@ -356,6 +436,7 @@ def run(
         contenders.insert(
             1, Contender("jobpoll recommended", _fmt_policy(pick.policy), policy=pick.policy)
         )
+    contenders += PROGRESS_ROWS
     rows = {c.name: Row(c) for c in contenders}
     for i, ds in enumerate(samples):
         for c in contenders:
@@ -394,11 +475,25 @@ def run(
             "meets_lag": frac.hi <= MAX_P50_LAG_FRACTION,
         }
 
+    def progress_verdict(c: Contender) -> dict[str, Any]:
+        mine, default = rows[c.name].runs, rows[DEFAULT].runs
+        share = ratio_spread([m.requests for m in mine], [m.requests for m in default])
+        quicker = all(m.lag_p50 <= d.lag_p50 for m, d in zip(mine, default, strict=True))
+        return {
+            "name": c.name,
+            "vs_default": share,
+            "lag_p50_s": rows[c.name].spread("lag_p50"),
+            "default_lag_p50_s": rows[DEFAULT].spread("lag_p50"),
+            "targeted": c in PROGRESS_TARGETED,
+            "meets": share.hi <= MAX_PROGRESS_SHARE and quicker,
+        }
+
     result: dict[str, Any] = {
         "jobs": jobs,
         "runs": runs,
         "rows": out_rows,
         "default": verdict(DEFAULT),
+        "progress": [progress_verdict(c) for c in PROGRESS_ROWS],
         "recommended": None,
         "sweep": {
             "tried": found["tried"],
@@ -441,27 +536,38 @@ def _plot(rows: list[dict[str, Any]], path: Path) -> str:
     for r in rows:
         x, y = r["lag_p95_s"], r["requests"]
         mine = r["name"].startswith("jobpoll")
+        progress = "progress" in r["name"]
         ax.errorbar(
             x.median,
             y.median,
             xerr=[[x.median - x.lo], [x.hi - x.median]],
             yerr=[[y.median - y.lo], [y.hi - y.median]],
-            fmt="o" if mine else "s",
-            color="tab:blue" if mine else "tab:gray",
+            fmt="^" if progress else "o" if mine else "s",
+            color="tab:orange" if progress else "tab:blue" if mine else "tab:gray",
             capsize=3,
         )
-        left = r["name"] == "jobpoll recommended"
-        below = r["name"] == DEFAULT
+        if progress:  # on other jobs: named by their noise, placed so that none overlap
+            label = r["name"].removeprefix("jobpoll, ")
+            spot = {0: ((0, -15), "center"), 1: ((0, 7), "center"), 2: ((-8, 6), "right")}
+            offset, ha = spot[[c.name for c in PROGRESS_ROWS].index(r["name"]) % 3]
+        else:
+            label = r["name"]
+            left = r["name"] == "jobpoll recommended"
+            below = r["name"] == DEFAULT
+            offset = (-8, 6) if left else (6, -13 if below else 5)
+            ha = "right" if left else "left"
         ax.annotate(
-            r["name"],
+            label,
             (x.median, y.median),
             textcoords="offset points",
-            xytext=(-8, 6) if left else (6, -13 if below else 5),
-            ha="right" if left else "left",
+            xytext=offset,
+            ha=ha,
             fontsize=9,
         )
-    # The efficient frontier: the points no other point beats on both axes.
-    pts = sorted((r["lag_p95_s"].median, r["requests"].median) for r in rows)
+    # The efficient frontier of polling without progress: the points no other point beats
+    # on both axes (the progress rows are on other jobs, so they are not part of it).
+    plain = [r for r in rows if "progress" not in r["name"]]
+    pts = sorted((r["lag_p95_s"].median, r["requests"].median) for r in plain)
     front, best = [], math.inf
     for x, y in pts:
         if y < best:
@@ -473,7 +579,7 @@ def _plot(rows: list[dict[str, Any]], path: Path) -> str:
         "--",
         color="tab:green",
         lw=1,
-        label="efficient frontier",
+        label="efficient frontier (no progress)",
     )
     ax.legend(loc="upper right", fontsize=8)
     ax.set_xscale("log")
@@ -553,6 +659,7 @@ def markdown(res: dict[str, Any]) -> str:
         f"* p50 lag ≤ {MAX_P50_LAG_FRACTION:.0%} of the duration: "
         f"{d['p50_lag_fraction'].fmt(3)} → " + ("**met**" if d["meets_lag"] else "**missed**")
     )
+    lines += ["", *progress_markdown(res)]
     sw = res["sweep"]
     rec = res["recommended"]
     lines += [
@@ -588,3 +695,26 @@ def markdown(res: dict[str, Any]) -> str:
         lines += ["", f"Cheapest with any jitter: `{sw['best_any_jitter']}`."]
     lines += ["", f"Took {res['seconds']:.1f} s.", ""]
     return "\n".join(lines)
+
+
+def progress_markdown(res: dict[str, Any]) -> list[str]:
+    """The lines on progress-aware scheduling (the ``progress`` rows of the table)."""
+    lines = [
+        "**Jobs that report progress.** The same durations, but each job reports how far it "
+        "is (AlphaSMS's 0-100, read as a fraction; any vendor's `JobStatus.progress` counts "
+        "alike). `PollPolicy()` fits a line through the last readings and aims its next poll "
+        "at the end it predicts, within its floor and `max_delay` (README, *Progress*); the "
+        "default row above is what it does when no progress is reported. Rate noise: the "
+        "reading at t of a d s job is t/d·(1 + N(0, s)); reading noise: t/d + N(0, s), s "
+        "the noise named in the row. "
+        f"Target on rate noise: ≤ {MAX_PROGRESS_SHARE:.0%} of the default's requests, each "
+        "run, at an equal or lower p50 lag in each run:",
+        "",
+    ]
+    for v in res["progress"]:
+        verdict = ("**met**" if v["meets"] else "**missed**") if v["targeted"] else "not a target"
+        lines.append(
+            f"* {v['name']}: {v['vs_default'].fmt(3)}x the default's requests, p50 lag "
+            f"{v['lag_p50_s'].fmt(2)} s against {v['default_lag_p50_s'].fmt(2)} s → {verdict}"
+        )
+    return lines

@@ -110,6 +110,18 @@ def headlines(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     _verdict(rec["frontier"] and rec["meets_requests"] and rec["meets_lag"]),
                 )
             )
+        for v in results["lag"].get("progress", []):
+            if v["targeted"]:
+                rows.append(
+                    (
+                        f"3. lag, {v['name']}",
+                        f"≤ {lag.MAX_PROGRESS_SHARE:.0%} of the default's requests, p50 lag "
+                        "no higher",
+                        f"{v['vs_default'].fmt(3)}x, p50 {v['lag_p50_s'].fmt(2)} s against "
+                        f"{v['default_lag_p50_s'].fmt(2)} s",
+                        _verdict(v["meets"]),
+                    )
+                )
     return rows
 
 

@@ -41,7 +41,28 @@ def test_lag_produces_requests_and_lags(tmp_path):
         ):
             assert positive(row[key]), (row["name"], key)
     assert positive(res["default"]["request_share"])
-    assert "## 3." in lag.markdown(res)
+    assert {c.name for c in lag.PROGRESS_ROWS} <= names
+    assert [v["name"] for v in res["progress"]] == [c.name for c in lag.PROGRESS_ROWS]
+    for v in res["progress"]:
+        assert positive(v["vs_default"]) and positive(v["lag_p50_s"]), v["name"]
+    md = lag.markdown(res)
+    assert "## 3." in md
+    assert "Jobs that report progress" in md
+    heads = [h for h in report.headlines({"lag": res}) if "progress" in h[0]]
+    assert [h[0] for h in heads] == [f"3. lag, {c.name}" for c in lag.PROGRESS_TARGETED]
+
+
+def test_lag_default_row_is_the_default_on_progress_jobs_with_progress_ignored():
+    # BENCHMARKS.md compares the progress rows with the default row: what PollPolicy() does on
+    # the same jobs when it does not use their progress.
+    ds = lag.durations(200, 2)
+    default = lag.Contender("d", "", policy=lag.PollPolicy()).run(ds, 5)
+    for c in lag.PROGRESS_ROWS:
+        blind = lag.Contender(
+            "b", "", policy=c.policy.replace(use_progress=False), progress=c.progress
+        )
+        assert blind.run(ds, 5) == default
+        assert c.run(ds, 5) != default
 
 
 def test_lag_fast_model_is_the_machine():

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from jobpoll import PollPolicy
+from jobpoll import Forecast, PollPolicy
 
 
 def test_defaults_are_sane():
@@ -110,3 +110,67 @@ def test_subnormal_initial_delay_does_not_overflow():
     assert p.backoff(1025, lambda: 0.5) == pytest.approx(2.2e-313 * 2.0**1000 * 2.0**24)
     assert p.backoff(1026, lambda: 0.5) == pytest.approx(2 * p.backoff(1025, lambda: 0.5))
     assert p.backoff(10**6, lambda: 0.5) == p.max_delay
+
+
+# -- aiming at the end a job's progress predicts (issue #16) -----------------------------------
+
+
+def test_progress_is_used_by_default_and_can_be_turned_off():
+    assert PollPolicy().use_progress is True
+    sharp = Forecast(end=50, spread=0, confidence=1)
+    assert PollPolicy().aim(sharp, 0, 1) == 15
+    assert PollPolicy(use_progress=False).aim(sharp, 0, 1) is None
+
+
+def test_a_sharp_end_in_reach_is_aimed_just_past_a_vague_far_one_at_its_early_edge():
+    p = PollPolicy(initial_delay=1, min_delay=0.5, max_delay=15, jitter=0)
+    # Known to 1 s (better than the 2 s backoff), 10 s away: just past it.
+    assert p.aim(Forecast(end=110, spread=1, confidence=1), 100, 2) == pytest.approx(10.501)
+    assert p.aim(Forecast(end=103, spread=1, confidence=1), 100, 2) == pytest.approx(3.501)
+    # Known to 3 s only, but surely not done for 12 - 2 * 3 = 6 s: sleep to there.
+    assert p.aim(Forecast(end=112, spread=3, confidence=1), 100, 2) == pytest.approx(6)
+    # Far past the ceiling: the ceiling.
+    assert p.aim(Forecast(end=1000, spread=1, confidence=1), 100, 2) == 15
+    # Overdue: the floor (initial_delay), not min_delay.
+    assert p.aim(Forecast(end=90, spread=0, confidence=1), 100, 2) == 1
+
+
+def test_vague_or_poorly_fitted_forecasts_leave_backoff_in_charge():
+    p = PollPolicy()
+    assert p.aim(Forecast(end=110, spread=8, confidence=1), 100, 2) is None  # too vague
+    assert p.aim(Forecast(end=110, spread=0, confidence=0.2), 100, 2) is None  # poor fit
+    assert p.aim(None, 100, 2) is None
+
+
+def test_hint_wins_over_a_forecast_and_a_forecast_needs_now():
+    p = PollPolicy(min_delay=2, max_delay=20, jitter=0)
+    f = Forecast(end=60, spread=0, confidence=1)
+    assert p.next_delay(1, 7.0, lambda: 0.5, forecast=f, now=50) == 7.0
+    assert p.next_delay(1, None, lambda: 0.5, forecast=f, now=50) == pytest.approx(10.001)
+    assert p.next_delay(1, None, lambda: 0.5, forecast=None, now=50) == p.backoff(1, lambda: 0.5)
+    with pytest.raises(ValueError, match="now="):
+        p.next_delay(1, None, lambda: 0.5, forecast=f)
+
+
+@given(
+    initial=st.floats(0, 100),
+    lo=st.floats(0, 10),
+    span=st.floats(0.001, 300),
+    attempt=st.integers(0, 10_000),
+    r=st.floats(0, 1, exclude_max=True),
+    hint=st.none() | st.floats(0, 1e6),
+    end=st.floats(-1e6, 1e6),
+    spread=st.floats(0, 1e6),
+    confidence=st.floats(0, 1),
+    now=st.floats(-1e6, 1e6),
+)
+def test_aimed_delays_stay_within_floor_and_ceiling(
+    initial, lo, span, attempt, r, hint, end, spread, confidence, now
+):
+    p = PollPolicy(initial_delay=initial, min_delay=lo, max_delay=lo + span)
+    f = Forecast(end=end, spread=spread, confidence=confidence)
+    d = p.next_delay(attempt, hint, lambda: r, forecast=f, now=now)
+    assert p.min_delay <= d <= p.max_delay
+    aimed = p.aim(f, now, p.backoff(attempt, lambda: r))
+    if aimed is not None:
+        assert p.clamp(p.initial_delay) <= aimed <= p.max_delay

@@ -29,6 +29,7 @@ from ._errors import (
 from ._lanes import Lane
 from ._many import Outcome, as_completed, wait_all
 from ._policy import PollPolicy
+from ._predict import Forecast, Trend
 from ._status import JSON, JobState, JobStatus, PollStats
 from ._token import ResumeState
 from ._token import decode as parse_token
@@ -74,6 +75,7 @@ __all__ = [
     "ClientClosed",
     "EdenAI",
     "Error",
+    "Forecast",
     "InvalidToken",
     "JobCanceled",
     "JobError",
@@ -97,6 +99,7 @@ __all__ = [
     "TranslatedSegment",
     "Translation",
     "TransportError",
+    "Trend",
     "Veza",
     "WaitTimeout",
     "__version__",

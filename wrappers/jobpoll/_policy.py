@@ -8,6 +8,9 @@ from typing import Any
 
 import attrs
 
+from . import _predict
+from ._predict import Forecast
+
 _LOG_GROWTH_LIMIT = 700.0
 """``multiplier ** exponent`` is computed directly only below ``e**700`` (floats end near
 ``e**709.78``); beyond it, in log space."""
@@ -46,6 +49,11 @@ class PollPolicy:
     fraction) and kept between ``min_delay`` and ``max_delay``. A server's ``Retry-After``
     replaces the computed delay (still kept within the bounds) unless ``honor_retry_after``
     is False.
+
+    With ``use_progress`` (the default), a job that reports progress steadily has its next
+    poll aimed just past the end its progress predicts (:class:`jobpoll.Forecast`), still
+    within ``[max(initial_delay, min_delay), max_delay]``; flat, erratic or absent progress
+    leaves the backoff in charge.
     """
 
     initial_delay: float = attrs.field(default=1.0, validator=_finite_nonneg)
@@ -66,6 +74,8 @@ class PollPolicy:
     """The most time kept back before a deadline for the last poll; the reserve follows how
     long requests take (four times the slowest recent one, at least 0.05 s) up to this."""
     honor_retry_after: bool = True
+    use_progress: bool = True
+    """Aim the next poll at the end a job's reported progress predicts (see ``aim``)."""
 
     def __attrs_post_init__(self) -> None:
         if self.multiplier < 1:
@@ -106,8 +116,51 @@ class PollPolicy:
         spread = 1.0 + self.jitter * (2.0 * random() - 1.0)
         return self.clamp(base * spread)
 
-    def next_delay(self, attempt: int, hint: float | None, random: Callable[[], float]) -> float:
-        """The next delay: the server's hint when there is one and it is honoured, else backoff."""
+    def aim(self, forecast: Forecast | None, now: float, backoff: float) -> float | None:
+        """The delay at ``now`` toward the end ``forecast`` predicts, or None to keep the
+        ``backoff`` delay (``use_progress`` off, no forecast, or one too vague to act on).
+
+        When the end is known to better than the backoff delay and is within one sleep
+        (``max_delay``) or near, the poll goes just past it (end + half a standard error):
+        less lag. Otherwise, while the job is surely not done before the backoff delay is up
+        (its predicted end less two standard errors is later), the poll goes to that early
+        edge, up to ``max_delay``, where a fresh reading sharpens the line: fewer polls.
+        Never below the floor (``initial_delay`` within ``[min_delay, max_delay]``).
+        """
+        if not self.use_progress or forecast is None:
+            return None
+        if forecast.confidence < _predict.MIN_CONFIDENCE:
+            return None
+        left = forecast.end - now
+        spread = forecast.spread
+        early = left - _predict.EARLY_Z * spread
+        past = left + _predict.LATE_Z * spread + _predict.PAST
+        if spread <= backoff and (past <= self.max_delay or early < backoff):
+            target = past
+        elif early >= backoff:
+            target = early
+        else:
+            return None
+        if not math.isfinite(target):
+            return None
+        return min(max(target, self.clamp(self.initial_delay)), self.max_delay)
+
+    def next_delay(
+        self,
+        attempt: int,
+        hint: float | None,
+        random: Callable[[], float],
+        *,
+        forecast: Forecast | None = None,
+        now: float | None = None,
+    ) -> float:
+        """The next delay: the server's hint when there is one and it is honoured, else the
+        delay toward a trusted ``forecast`` (``now`` is then required, on the forecast's
+        clock; see :meth:`aim`), else backoff."""
+        if forecast is not None and now is None:
+            raise ValueError("a forecast needs now=, the time on the clock it was made on")
         if hint is not None and self.honor_retry_after:
             return self.clamp(hint)
-        return self.backoff(attempt, random)
+        delay = self.backoff(attempt, random)
+        aimed = None if now is None else self.aim(forecast, now, delay)
+        return delay if aimed is None else aimed
