@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,7 @@ import httpx
 import pytest
 
 import jobpoll
-from jobpoll import JobState, phrase_tms
+from jobpoll import JobState
 from jobpoll.phrase_tms import (
     DEFAULT_URL,
     AsyncPhraseTMS,
@@ -471,7 +472,8 @@ def test_repr_never_shows_the_token() -> None:
     ):
         assert TOKEN not in repr(client)
         assert TOKEN not in repr(client._http)
-        assert TOKEN not in repr(client._http._auth)
+        assert "_Auth ApiToken token" in repr(client._source)  # its credentials, as a whole
+        assert TOKEN not in repr(client._source)
 
 
 # --- capacity, limits, pending ---------------------------------------------------------------
@@ -680,7 +682,7 @@ async def test_login_request_and_relogin_share_one_request_timeout(
 
         return handler
 
-    monkeypatch.setattr(phrase_tms.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])  # the channel's clock
     server = Server(
         {
             LOGIN: [spend(login_ok("login-token-1")), spend(login_ok("login-token-2"))],

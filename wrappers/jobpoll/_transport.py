@@ -20,11 +20,13 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import ssl
+import threading
 import time
 import typing
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Generator, Iterable, Mapping
+from typing import Any, TypeVar
 
+import attrs
 import httpcore
 import httpx
 
@@ -35,6 +37,8 @@ Request = Mapping[str, Any]
 """``build_request`` keyword arguments: method, url (relative), params, json/content, headers;
 plus jobpoll's own ``carries_result``: True when the answer may hold a job's result, so that
 its body gets the result cap rather than the status cap."""
+
+T = TypeVar("T")
 
 USER_AGENT = "jobpoll (+https://pypi.org/project/jobpoll/)"
 
@@ -229,6 +233,33 @@ def guard(client: httpx.Client | httpx.AsyncClient) -> bool:
 # --- the channels -------------------------------------------------------------------------------
 
 
+SendFlow = Generator["Request | Exclusive", Any, T]
+"""A request's exchange on one channel, sans I/O (httpx's ``auth_flow``): it yields the
+requests to send (or an :class:`Exclusive` part), is sent back each response (or has the
+send's error thrown in), and returns what the caller gets. Both channels drive it, within the
+one timeout the engine gave the request."""
+
+AuthFlow = Callable[["SyncHttp | AsyncHttp", Request], SendFlow[httpx.Response]]
+"""What a channel sends a request through, when it has one (Phrase TMS's password login)."""
+
+LEAST = 0.001
+"""The least timeout a request of a flow is sent with once the flow's time is spent: it then
+fails as a timeout (typed, retryable) rather than being sent with none."""
+
+
+@attrs.frozen
+class Exclusive:
+    """Part of a :data:`SendFlow` the channel runs one at a time, however many requests are
+    under way (a login: the requests waiting for it find it done)."""
+
+    flow: SendFlow[Any]
+
+
+def _remaining(end: float) -> float:
+    """Seconds until ``end`` (monotonic), at least :data:`LEAST`."""
+    return max(end - time.monotonic(), LEAST)
+
+
 class _Base:
     client: httpx.Client | httpx.AsyncClient
     _owned: bool
@@ -242,7 +273,10 @@ class _Base:
         secrets: tuple[str, ...],
         max_body: int,
         result_max_body: int,
+        auth_flow: AuthFlow | None,
     ) -> None:
+        self.auth_flow = auth_flow
+        """Every request goes through it when set (see :data:`SendFlow`)."""
         self.vendor = vendor
         self.base_url = base_url
         self._headers = {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **headers}
@@ -310,6 +344,7 @@ class SyncHttp(_Base):
         transport: httpx.BaseTransport | None = None,
         max_body: int = _http.STATUS_MAX_BODY,
         result_max_body: int = _http.RESULT_MAX_BODY,
+        auth_flow: AuthFlow | None = None,
     ) -> None:
         super().__init__(
             vendor=vendor,
@@ -318,16 +353,43 @@ class SyncHttp(_Base):
             secrets=secrets,
             max_body=max_body,
             result_max_body=result_max_body,
+            auth_flow=auth_flow,
         )
         self._owned = client is None
         self.client: httpx.Client = client or httpx.Client(
             transport=transport, follow_redirects=False
         )
+        self._lock = threading.Lock()
         self._adopt()
 
     def send(self, request: Request, timeout: float) -> httpx.Response:
         """Send and return the response with its body read and decoded (never more than the
         cap), within ``timeout`` seconds of real time; every failure a :class:`jobpoll.Error`."""
+        if self.auth_flow is None:
+            return self._send(request, timeout)
+        return self._run(self.auth_flow(self, request), time.monotonic() + timeout)
+
+    def _run(self, flow: SendFlow[T], end: float) -> T:
+        """Drive ``flow``: each request it yields sent within what is left until ``end``."""
+        try:
+            step = next(flow)
+            while True:
+                try:
+                    if isinstance(step, Exclusive):
+                        with self._lock:
+                            value = self._run(step.flow, end)
+                    else:
+                        value = self._send(step, _remaining(end))
+                except Error as err:  # the channel raises nothing else
+                    step = flow.throw(err)
+                else:
+                    step = flow.send(value)
+        except StopIteration as stop:
+            return typing.cast(T, stop.value)
+        finally:
+            flow.close()
+
+    def _send(self, request: Request, timeout: float) -> httpx.Response:
         deadline = _http.Deadline(timeout)
         token = _DEADLINE.set(deadline.at)
         try:
@@ -365,6 +427,7 @@ class AsyncHttp(_Base):
         transport: httpx.AsyncBaseTransport | None = None,
         max_body: int = _http.STATUS_MAX_BODY,
         result_max_body: int = _http.RESULT_MAX_BODY,
+        auth_flow: AuthFlow | None = None,
     ) -> None:
         super().__init__(
             vendor=vendor,
@@ -373,8 +436,10 @@ class AsyncHttp(_Base):
             secrets=secrets,
             max_body=max_body,
             result_max_body=result_max_body,
+            auth_flow=auth_flow,
         )
         self._owned = client is None
+        self._lock = asyncio.Lock()
         self._aio: _aiohttp.Channel | None = None
         if client is None and transport is None:
             self._aio = _aiohttp.Channel(self._headers)
@@ -399,16 +464,40 @@ class AsyncHttp(_Base):
 
     async def send(self, request: Request, timeout: float) -> httpx.Response:
         """Send and return the response with its body read (never more than the cap), within
-        ``timeout`` seconds of real time; every failure a :class:`jobpoll.Error`.
+        ``timeout`` seconds of real time; every failure a :class:`jobpoll.Error`."""
+        if self.auth_flow is None:
+            return await self._send(request, timeout)
+        return await self._run(self.auth_flow(self, request), time.monotonic() + timeout)
 
-        The request runs as a task of its own. When the caller is cancelled, or the deadline
-        comes first, the caller returns at once and the task is left to wind down in the
-        background, where it ends by the same deadline (the network backend), or is cancelled
-        ``ORPHAN_GRACE`` after it: httpcore keeps a connection checked out forever when a
-        request is cancelled mid-flight (encode/httpcore#1093), so a task is cancelled only
-        when nothing else ended it. The aiohttp channel needs none of that: aiohttp is asyncio
-        through and through, so its request runs in the caller's task under one
-        ``asyncio.timeout`` and is closed, connection and all, when it is cut short.
+    async def _run(self, flow: SendFlow[T], end: float) -> T:
+        """:meth:`SyncHttp._run` on the event loop."""
+        try:
+            step = next(flow)
+            while True:
+                try:
+                    if isinstance(step, Exclusive):
+                        async with self._lock:
+                            value = await self._run(step.flow, end)
+                    else:
+                        value = await self._send(step, _remaining(end))
+                except Error as err:  # the channel raises nothing else
+                    step = flow.throw(err)
+                else:
+                    step = flow.send(value)
+        except StopIteration as stop:
+            return typing.cast(T, stop.value)
+        finally:
+            flow.close()
+
+    async def _send(self, request: Request, timeout: float) -> httpx.Response:
+        """One request. On httpx it runs as a task of its own. When the caller is cancelled,
+        or the deadline comes first, the caller returns at once and the task is left to wind
+        down in the background, where it ends by the same deadline (the network backend), or
+        is cancelled ``ORPHAN_GRACE`` after it: httpcore keeps a connection checked out
+        forever when a request is cancelled mid-flight (encode/httpcore#1093), so a task is
+        cancelled only when nothing else ended it. The aiohttp channel needs none of that:
+        aiohttp is asyncio through and through, so its request runs in the caller's task
+        under one ``asyncio.timeout`` and is closed, connection and all, when it is cut short.
         """
         if self._aio is not None:
             return await self._asend(self._aio, request, timeout)

@@ -19,14 +19,11 @@ an object without ``errorCode``            finished     SUCCEEDED (``warnings``)
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime
 import json
 import logging
 import os
-import threading
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
@@ -72,7 +69,7 @@ from ._generated import (
 from ._generated import TmsUnset as Unset
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
-from ._transport import AsyncHttp, Request, SyncHttp
+from ._transport import AsyncHttp, AuthFlow, Exclusive, Request, SendFlow, SyncHttp
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -192,6 +189,21 @@ def _credentials(
             raise ValueError("password must be a non-empty string")
         return _Auth(scheme, None, (username.strip(), Secret(password)))
     return _Auth(scheme, _config.secret(token, TOKEN_ENV, name="token"))
+
+
+def _settings(
+    token: str | None,
+    auth_scheme: str,
+    username: str | None,
+    password: str | None,
+    base_url: str | None,
+) -> Settings:
+    """What a client is made of, validated: its channel logs in first when given a password."""
+    auth = _credentials(token, auth_scheme, username, password)
+    url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
+    flow = None if auth.login is None else _logged_in(auth)
+    channels = (partial(SyncHttp, auth_flow=flow), partial(AsyncHttp, auth_flow=flow))
+    return Settings(url, auth.headers(), auth.secrets(), _source(auth), channels)
 
 
 # --- 2. Status -----------------------------------------------------------------------------
@@ -529,16 +541,6 @@ def _no_room(limits: Limits) -> str | None:
 # --- 4. Clients ----------------------------------------------------------------------------
 
 
-_LEAST = 0.001
-"""The least timeout a request is sent with once the shared time is spent: it then fails as
-a timeout (typed, retryable) rather than being sent with none."""
-
-
-def _left(end: float) -> float:
-    """Seconds left until ``end`` (monotonic), at least :data:`_LEAST`."""
-    return max(end - time.monotonic(), _LEAST)
-
-
 def _login_failed(err: Error, username: str | None) -> Error:
     err.message = f"Phrase TMS login as {username} failed: {err.message}"
     err.response = None  # its request carries the password
@@ -547,93 +549,39 @@ def _login_failed(err: Error, username: str | None) -> Error:
     return err
 
 
-class _SyncLoginHttp(SyncHttp):
-    """The HTTP channel, logging in on first use when the client was given a password."""
+def _logged_in(auth: _Auth) -> AuthFlow:
+    """How a password client's channel sends a request (both channels drive it, the login,
+    the request and a re-login within the one timeout the engine gave the request)."""
 
-    def __init__(self, *, auth: _Auth, **channel: Any) -> None:
-        super().__init__(**channel)
-        self._auth = auth
-        self._lock = threading.Lock()
-
-    def send(self, request: Request, timeout: float) -> httpx.Response:
-        if self._auth.login is None:
-            return super().send(request, timeout)
-        end = time.monotonic() + timeout  # the login, the request and a re-login share it
-        used = self._log_in(timeout, None)
-        response = super().send(request, _left(end))
+    def flow(http: SyncHttp | AsyncHttp, request: Request) -> SendFlow[httpx.Response]:
+        used = auth.token
+        if used is None:  # the first request: log in (unless another one did meanwhile)
+            used = yield Exclusive(_log_in(http, auth, None))
+        response: httpx.Response = yield request
         if response.status_code == 401:  # the ~24 h token expired: log in again, once
-            self._log_in(_left(end), used)
-            response = super().send(request, _left(end))
+            yield Exclusive(_log_in(http, auth, used))
+            response = yield request
         return response
 
-    def _log_in(self, timeout: float, stale: Secret | None) -> Secret:
-        auth = self._auth
-        with self._lock:
-            if auth.token is None or auth.token is stale:
-                assert auth.login is not None
-                try:
-                    sent = super().send(login_request(*auth.login), timeout)
-                    token = parse_login(sent, auth.secrets())
-                except Error as err:  # the channel raises nothing else
-                    raise _login_failed(err, auth.username) from None
-                _adopt(self, auth, token)
-            assert auth.token is not None
-            return auth.token
+    return flow
 
 
-class _AsyncLoginHttp(AsyncHttp):
-    """The async HTTP channel, logging in on first use when given a password."""
-
-    def __init__(self, *, auth: _Auth, **channel: Any) -> None:
-        super().__init__(**channel)
-        self._auth = auth
-        self._lock = asyncio.Lock()
-
-    async def send(self, request: Request, timeout: float) -> httpx.Response:
-        if self._auth.login is None:
-            return await super().send(request, timeout)
-        end = time.monotonic() + timeout  # the login, the request and a re-login share it
-        used = await self._log_in(timeout, None)
-        response = await super().send(request, _left(end))
-        if response.status_code == 401:  # the ~24 h token expired: log in again, once
-            await self._log_in(_left(end), used)
-            response = await super().send(request, _left(end))
-        return response
-
-    async def _log_in(self, timeout: float, stale: Secret | None) -> Secret:
-        auth = self._auth
-        async with self._lock:
-            if auth.token is None or auth.token is stale:
-                assert auth.login is not None
-                try:
-                    sent = await super().send(login_request(*auth.login), timeout)
-                    token = parse_login(sent, auth.secrets())
-                except Error as err:  # the channel raises nothing else
-                    raise _login_failed(err, auth.username) from None
-                _adopt(self, auth, token)
-            assert auth.token is not None
-            return auth.token
-
-
-def _settings(
-    token: str | None,
-    auth_scheme: str,
-    username: str | None,
-    password: str | None,
-    base_url: str | None,
-) -> Settings:
-    """What a client is made of, validated: its channel logs in first when given a password."""
-    auth = _credentials(token, auth_scheme, username, password)
-    url = _config.base_url(base_url, URL_ENV, _env(MEMSOURCE_ENV[0], "") or DEFAULT_URL)
-    channels = (partial(_SyncLoginHttp, auth=auth), partial(_AsyncLoginHttp, auth=auth))
-    return Settings(url, auth.headers(), auth.secrets(), _source(auth), channels)
-
-
-def _adopt(http: SyncHttp | AsyncHttp, auth: _Auth, token: Secret) -> None:
-    auth.token = token
-    http.set_header("Authorization", f"{auth.scheme} {token.reveal()}")
-    http.secrets = auth.secrets()
-    log.debug("%s: logged in as %s", VENDOR, auth.username)
+def _log_in(http: SyncHttp | AsyncHttp, auth: _Auth, stale: Secret | None) -> SendFlow[Secret]:
+    """Log in, unless another request did since ``stale`` was sent (the channel runs this
+    one request at a time)."""
+    if auth.token is None or auth.token is stale:
+        assert auth.login is not None
+        try:
+            sent = yield login_request(*auth.login)
+            token = parse_login(sent, auth.secrets())
+        except Error as err:  # the channel raises nothing else
+            raise _login_failed(err, auth.username) from None
+        auth.token = token
+        http.set_header("Authorization", f"{auth.scheme} {token.reveal()}")
+        http.secrets = auth.secrets()
+        log.debug("%s: logged in as %s", VENDOR, auth.username)
+    assert auth.token is not None
+    return auth.token
 
 
 class _Ops(Base):
