@@ -171,3 +171,14 @@ def test_the_cli_drives_the_demo_and_its_rendering_not_the_other_way():
     assert "jobpoll._demo" in graph["jobpoll.cli"]
     below_cli = ["jobpoll._demo", *(m for m in graph if m.startswith("jobpoll._cli"))]
     assert [m for m in below_cli if "jobpoll.cli" in graph[m]] == []
+
+
+def test_vendor_modules_take_shared_plumbing_not_the_state_machine():
+    # terminal_error lives in _status: a vendor module reads like a spec sheet and never
+    # imports the engine's decisions (_core) directly.
+    graph = import_graph()
+    vendors = ["jobpoll.phrase_tms", "jobpoll.phrase_mt", "jobpoll.veza", "jobpoll.edenai"]
+    vendors += [m for m in graph if m.startswith("jobpoll.alphasms")]
+    assert len(vendors) >= 5
+    assert [m for m in vendors if "jobpoll._core" in graph[m]] == []
+    assert "jobpoll._status" in graph["jobpoll._core"]  # where the engine gets it too

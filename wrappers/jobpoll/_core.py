@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from ._errors import CallTimeout, Error, JobCanceled, JobFailed, RateLimited, WaitTimeout
+from ._errors import CallTimeout, Error, RateLimited, WaitTimeout
 from ._policy import PollPolicy
 from ._predict import WINDOW, forecast, pairs
-from ._status import JobState, JobStatus, PollStats
+from ._status import JobState, JobStatus, PollStats, terminal_error
 
 if TYPE_CHECKING:
     import httpx
@@ -489,25 +489,6 @@ def _emit(status: JobStatus) -> Generator[Command, Observation | float, float]:
     reply = yield Emit(status)
     assert isinstance(reply, float | int), "an Emit is answered with the time"
     return float(reply)
-
-
-def terminal_error(status: JobStatus, response: httpx.Response | None) -> Error:
-    kind = JobCanceled if status.state is JobState.CANCELED else JobFailed
-    what = "was canceled" if status.state is JobState.CANCELED else "failed"
-    reason = f": {status.detail}" if status.detail else ""
-    msg = f"{status.vendor} job {status.job_id} {what}{reason}"
-    if kind is JobFailed:
-        return JobFailed(
-            msg,
-            errors=status.errors,
-            vendor=status.vendor,
-            job_id=status.job_id,
-            status=status,
-            response=response,
-        )
-    return JobCanceled(
-        msg, vendor=status.vendor, job_id=status.job_id, status=status, response=response
-    )
 
 
 @attrs.frozen

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import enum
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from ._errors import Error, JobCanceled, JobFailed
 from ._token import token_from
+
+if TYPE_CHECKING:
+    import httpx
 
 JSON: TypeAlias = "dict[str, JSON] | list[JSON] | str | int | float | bool | None"
 """A JSON value as Python's ``json`` module reads it: what a vendor's free-form result is."""
@@ -93,3 +97,23 @@ class JobStatus:
     def resume_token(self) -> str:
         """A token that resumes this wait in another process (``client.resume(token)``)."""
         return self.stats._resume_token(self.vendor, self.job_id)
+
+
+def terminal_error(status: JobStatus, response: httpx.Response | None) -> Error:
+    """The error a FAILED or CANCELED ``status`` stands for (``JobFailed``/``JobCanceled``)."""
+    kind = JobCanceled if status.state is JobState.CANCELED else JobFailed
+    what = "was canceled" if status.state is JobState.CANCELED else "failed"
+    reason = f": {status.detail}" if status.detail else ""
+    msg = f"{status.vendor} job {status.job_id} {what}{reason}"
+    if kind is JobFailed:
+        return JobFailed(
+            msg,
+            errors=status.errors,
+            vendor=status.vendor,
+            job_id=status.job_id,
+            status=status,
+            response=response,
+        )
+    return JobCanceled(
+        msg, vendor=status.vendor, job_id=status.job_id, status=status, response=response
+    )

@@ -42,7 +42,6 @@ from ._client import (
     check_wait,
 )
 from ._config import DEFAULT_TIMEOUT
-from ._core import terminal_error
 from ._drive import JsonSource
 from ._errors import APIError, JobNotFinished, MalformedResponse
 from ._flow import Flow, operation
@@ -60,7 +59,7 @@ from ._generated import (
     eden_submit_request,
 )
 from ._policy import PollPolicy
-from ._status import JSON, JobState, JobStatus
+from ._status import JSON, JobState, JobStatus, terminal_error
 from ._transport import Request
 
 __all__ = [

@@ -61,7 +61,6 @@ from ._client import (
     each,
 )
 from ._config import DEFAULT_TIMEOUT
-from ._core import terminal_error
 from ._drive import JsonSource
 from ._errors import APIError, AuthError, Error, JobNotFound, MalformedResponse
 from ._flow import Flow, operation
@@ -88,7 +87,7 @@ from ._generated import (
 from ._generated import MtErrorBody as ErrorBody
 from ._generated import MtUnset as Unset
 from ._policy import PollPolicy
-from ._status import JSON, JobState, JobStatus
+from ._status import JSON, JobState, JobStatus, terminal_error
 from ._transport import Request
 
 __all__ = [

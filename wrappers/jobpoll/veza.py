@@ -53,14 +53,13 @@ from ._client import (
     check_wait,
 )
 from ._config import DEFAULT_TIMEOUT
-from ._core import terminal_error
 from ._drive import JsonSource
 from ._errors import JobNotFinished
 from ._flow import Flow, operation
 from ._generated import AsyncTask, QuerySpec, veza_query_request, veza_task_request
 from ._generated import VezaUnset as Unset
 from ._policy import PollPolicy
-from ._status import JSON, JobState, JobStatus
+from ._status import JSON, JobState, JobStatus, terminal_error
 from ._transport import Request
 
 __all__ = [
