@@ -150,3 +150,6 @@ def test_vendor_operations_have_one_source():
         text = inspect.getsource(module)
         assert "async def " not in text, module.__name__
         assert "await " not in text, module.__name__
+        # the engine's plumbing, not a copy per vendor (docs/ARCHITECTURE.md, part 3)
+        for copied in ("def _read(", "def _is_json(", "def finished(", "_core"):
+            assert copied not in text, (module.__name__, copied)

@@ -385,8 +385,9 @@ def test_join_by_position_when_no_idx_is_echoed() -> None:
         Translation((TranslatedSegment("C"),)),
     ]
     assert join(chunks, ["j1", "j2"], results) == ["A", "B", "C"]
-    with pytest.raises(jobpoll.MalformedResponse, match="1 segments for 2"):
+    with pytest.raises(jobpoll.MalformedResponse, match="1 segments for 2") as info:
         join(chunks, ["j1", "j2"], [results[1], results[1]])
+    assert (info.value.vendor, info.value.job_id) == ("phrase-mt", "j1")  # the chunk's own job
 
 
 # --- other operations ------------------------------------------------------------------------
@@ -655,7 +656,8 @@ async def test_an_empty_result_of_a_done_job_is_malformed(flavour: str) -> None:
     engine.extra[("GET", "/translateAsyncResult/j")] = httpx.Response(200)
     with pytest.raises(jobpoll.MalformedResponse, match="empty body") as info:
         await run(make(flavour, engine).result("j"))
-    assert info.value.job_id == "j"
+    assert (info.value.vendor, info.value.job_id) == ("phrase-mt", "j")
+    assert info.value.status is not None and info.value.status.vendor_status == "done"
 
 
 async def test_the_result_fetch_timeout_is_the_calls_deadline(flavour: str) -> None:

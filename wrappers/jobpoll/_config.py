@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from typing import Final
@@ -153,3 +154,12 @@ def text_id(value: object, *, name: str = "job_id", max_len: int = MAX_ID_LEN) -
     if not all(c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF for c in text):
         raise ValueError(f"{name} must not contain control characters")
     return text
+
+
+def is_json(value: object) -> bool:
+    """True when ``json.dumps`` takes ``value`` (a request body's free-form part)."""
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True

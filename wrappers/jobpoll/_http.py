@@ -467,6 +467,26 @@ def read_json(
     raise malformed(response, what, problem, secrets)
 
 
+def read_object(
+    response: httpx.Response,
+    build: Callable[[dict[str, Any]], T],
+    *,
+    what: str,
+    secrets: Iterable[str] = (),
+    check_status: Check = check,
+    unwrap: Callable[[Any], dict[str, Any]] = json_object,
+) -> T:
+    """:func:`read_json` of a JSON object: ``build`` gets what ``unwrap`` finds in the body
+    (by default the body itself, which must be an object)."""
+    return read_json(
+        response,
+        lambda body: build(unwrap(body)),
+        what=what,
+        secrets=secrets,
+        check_status=check_status,
+    )
+
+
 def transport_error(exc: BaseException, secrets: Iterable[str] = ()) -> Error:
     """The typed :class:`jobpoll.Error` for anything a request raised on its way out or in:
     every ``httpx`` error, a decoder's or a codec's, an ``OSError``, or a custom transport's.

@@ -1,17 +1,21 @@
-"""The vendor-neutral view of a job: :class:`JobState` and :class:`JobStatus`."""
+"""The vendor-neutral view of a job: :class:`JobState` and :class:`JobStatus`, and what a
+finished status comes to (its result, or the error it stands for)."""
 
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 
-from ._errors import Error, JobCanceled, JobFailed
+from ._errors import Error, JobCanceled, JobFailed, JobNotFinished
 from ._token import token_from
 
 if TYPE_CHECKING:
     import httpx
+
+T = TypeVar("T")
 
 JSON: TypeAlias = "dict[str, JSON] | list[JSON] | str | int | float | bool | None"
 """A JSON value as Python's ``json`` module reads it: what a vendor's free-form result is."""
@@ -117,3 +121,25 @@ def terminal_error(status: JobStatus, response: httpx.Response | None) -> Error:
     return JobCanceled(
         msg, vendor=status.vendor, job_id=status.job_id, status=status, response=response
     )
+
+
+def finished(
+    status: JobStatus,
+    response: httpx.Response | None,
+    result: Callable[[JobStatus], T],
+    *,
+    hint: str,
+) -> T:
+    """``result(status)`` of a SUCCEEDED status (a vendor whose final status holds the
+    result); the error of a failed or canceled one; ``JobNotFinished`` (with ``status``) for
+    one not finished, ``hint`` naming the methods that wait for it."""
+    if status.state is JobState.SUCCEEDED:
+        return result(status)
+    if status.done:
+        raise terminal_error(status, response)
+    raise JobNotFinished(
+        f"{status.vendor} job {status.job_id} is not finished ({status.vendor_status}): "
+        f"wait for it first ({hint})",
+        status=status,
+        response=response,
+    )._about(status.vendor, status.job_id)

@@ -24,7 +24,7 @@ import json
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import httpx
 
@@ -43,7 +43,7 @@ from ._client import (
 )
 from ._config import DEFAULT_TIMEOUT
 from ._drive import JsonSource
-from ._errors import APIError, JobNotFinished, MalformedResponse
+from ._errors import APIError, MalformedResponse
 from ._flow import Flow, operation
 from ._generated import EDEN_UNSET as UNSET
 from ._generated import EdenUnset as Unset
@@ -59,7 +59,7 @@ from ._generated import (
     eden_submit_request,
 )
 from ._policy import PollPolicy
-from ._status import JSON, JobState, JobStatus, terminal_error
+from ._status import JSON, JobState, JobStatus, finished
 from ._transport import Request
 
 __all__ = [
@@ -74,7 +74,6 @@ __all__ = [
     "to_status",
 ]
 
-T = TypeVar("T")
 
 # --- 1. Facts ------------------------------------------------------------------------------
 
@@ -193,30 +192,6 @@ def _check(response: httpx.Response, what: str, secrets: Sequence[str]) -> None:
     _http.check(response, what=what, secrets=secrets)
 
 
-def _read(
-    response: httpx.Response,
-    what: str,
-    build: Callable[[UniversalAIAsyncResponse], T],
-    secrets: Sequence[str],
-) -> T:
-    """Check ``response``, parse it as a job with ``build``; shape errors → malformed."""
-    try:
-        return _http.read_json(
-            response,
-            lambda body: build(UniversalAIAsyncResponse.from_dict(_http.json_object(body))),
-            what=what,
-            secrets=secrets,
-            check_status=_check,
-        )
-    except MalformedResponse as err:
-        # Keep the id of a job that may have been made, so it is never lost.
-        with contextlib.suppress(ValueError, TypeError, RecursionError):
-            body = response.json()
-            if isinstance(body, dict):
-                err.job_id = check_job_id(body.get("public_id"))
-        raise
-
-
 def _status_request(job_id: str) -> Request:
     # The status of a finished job holds its output: read it under the result cap.
     kwargs = eden_job_request(uuid.UUID(job_id))
@@ -323,35 +298,29 @@ def submit_request(body: UniversalAIAsyncBody) -> Request:
     return eden_submit_request(body=body)
 
 
-def _public_id(job: UniversalAIAsyncResponse) -> str:
-    return check_job_id(job.public_id, name="public_id")
+def _public_id(body: dict[str, Any]) -> str:
+    return check_job_id(UniversalAIAsyncResponse.from_dict(body).public_id, name="public_id")
 
 
 def parse_submitted(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
-    """The id (``public_id``) of the job a submit created."""
-    return _read(response, "Eden AI submit", _public_id, secrets)
+    """The id (``public_id``) of the job a submit created. When the answer does not read as
+    documented, the error still carries the id if one is there: the job may exist."""
+    try:
+        what = "Eden AI submit"
+        return _http.read_object(
+            response, _public_id, what=what, secrets=secrets, check_status=_check
+        )
+    except MalformedResponse as err:
+        with contextlib.suppress(ValueError, TypeError, RecursionError):
+            body = response.json()
+            if isinstance(body, dict):
+                err.job_id = check_job_id(body.get("public_id"))
+        raise
 
 
 def result_request(job_id: str) -> Request:
     """``GET /v3/universal-ai/async/{job_id}`` (the status and output are one document)."""
     return eden_job_request(uuid.UUID(job_id))
-
-
-def finished(status: JobStatus, response: httpx.Response | None = None) -> JSON:
-    """The output of a successful job; ``JobFailed`` for a failed one, and ``JobNotFinished``
-    (with ``status``) for a job that is not finished."""
-    if status.state is JobState.SUCCEEDED:
-        return job_output(status)
-    if status.done:
-        raise terminal_error(status, response)
-    raise JobNotFinished(
-        f"{VENDOR} job {status.job_id} is not finished ({status.vendor_status}): "
-        "wait for it first (wait or run)",
-        vendor=VENDOR,
-        job_id=status.job_id,
-        status=status,
-        response=response,
-    )
 
 
 # --- 4. Clients ----------------------------------------------------------------------------
@@ -431,7 +400,11 @@ class _Ops(Base):
             return job_output((yield from self._wait_in(cycle, job_id, policy, on_update)))
 
     def _finished(self, job_id: str) -> Callable[[httpx.Response], JSON]:
-        return lambda response: finished(self._source.interpret(job_id, response)[0], response)
+        """The output in a finished job's status (``JobNotFinished`` if it is not)."""
+        hint = "wait or run"
+        return lambda response: finished(
+            self._source.interpret(job_id, response)[0], response, job_output, hint=hint
+        )
 
 
 class EdenAI(_Ops, SyncClient):

@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeAlias, TypeVar, cast
+from typing import Any, TypeAlias, cast
 
 import attrs
 import httpx
@@ -105,7 +105,6 @@ __all__ = [
     "to_status",
 ]
 
-T = TypeVar("T")
 
 # --- 1. Facts ------------------------------------------------------------------------------
 
@@ -219,22 +218,6 @@ def _check(response: httpx.Response, what: str, secrets: Sequence[str]) -> None:
     _http.check(response, what=what, secrets=secrets)
 
 
-def _read(
-    response: httpx.Response,
-    what: str,
-    build: Callable[[dict[str, Any]], T],
-    secrets: Sequence[str],
-) -> T:
-    """Check ``response``, parse its JSON object with ``build``; shape errors → malformed."""
-    return _http.read_json(
-        response,
-        lambda body: build(_http.json_object(body)),
-        what=what,
-        secrets=secrets,
-        check_status=_check,
-    )
-
-
 def _source(secrets: tuple[str, ...]) -> JsonSource:
     """Polls one translation job: the engine's source for BYO MT."""
     return JsonSource(
@@ -262,20 +245,12 @@ def _language(code: object, name: str) -> str:
     return code
 
 
-def _is_json(value: object) -> bool:
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError, RecursionError):
-        return False
-    return True
-
-
 def _metadata(value: Metadata | Mapping[str, Any] | None, name: str) -> Metadata | Unset:
     if value is None:
         return UNSET
     if isinstance(value, Metadata):
         value = value.to_dict()
-    if not isinstance(value, Mapping) or not _is_json(value):
+    if not isinstance(value, Mapping) or not _config.is_json(value):
         raise ValueError(f"{name} must be a JSON-serialisable mapping")
     return Metadata.from_dict(value)
 
@@ -294,7 +269,7 @@ def _segment(value: SegmentInput, where: str) -> Segment:
     if idx is not None and (isinstance(idx, bool) or not isinstance(idx, int) or idx < 0):
         raise ValueError(f"{where}: idx must be a whole number >= 0")
     extra = {k: v for k, v in value.items() if k not in ("text", "idx", "metadata")}
-    if not _is_json(extra):
+    if not _config.is_json(extra):
         raise ValueError(f"{where} must be JSON-serialisable")
     segment = Segment(text=text, idx=UNSET if idx is None else idx)
     segment.metadata = _metadata(value.get("metadata"), f"{where}.metadata")
@@ -413,7 +388,8 @@ def _whole(value: object) -> bool:
 
 
 def _mismatch(job_id: str, why: str) -> MalformedResponse:
-    return MalformedResponse(f"Phrase MT job {job_id} result: {why}", vendor=VENDOR, job_id=job_id)
+    # One job of a split call: the error names it (not the call's first job).
+    return MalformedResponse(f"Phrase MT job {job_id} result: {why}")._about(VENDOR, job_id)
 
 
 def translate_request(body: TranslateRequest) -> Request:
@@ -538,10 +514,8 @@ def empty_result(status: JobStatus, refused: Error | None = None) -> Error:
     return MalformedResponse(
         f"Phrase MT job {status.job_id} result: HTTP 200 with an empty body although the job "
         f"is {status.vendor_status!r}",
-        vendor=VENDOR,
-        job_id=status.job_id,
         status=status,
-    )
+    )  # vendor and job id: the fetch's about(...)
 
 
 def _engine_refused(err: APIError) -> APIError:
@@ -556,7 +530,9 @@ def parse_translation(
     response: httpx.Response, secrets: Sequence[str] = (), *, what: str = "Phrase MT translate"
 ) -> Translation:
     """A :class:`Translation` (from ``/translate`` or ``/translateAsyncResult``)."""
-    return _read(response, what, _translation, secrets)
+    return _http.read_object(
+        response, _translation, what=what, secrets=secrets, check_status=_check
+    )
 
 
 def _job_id(body: dict[str, Any]) -> str:
@@ -565,7 +541,9 @@ def _job_id(body: dict[str, Any]) -> str:
 
 def parse_submitted(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
     """The job id ``/translateAsync`` returned."""
-    return _read(response, "Phrase MT translateAsync", _job_id, secrets)
+    return _http.read_object(
+        response, _job_id, what="Phrase MT translateAsync", secrets=secrets, check_status=_check
+    )
 
 
 def _engine_status(body: dict[str, Any]) -> bool | str:
@@ -577,7 +555,13 @@ def _engine_status(body: dict[str, Any]) -> bool | str:
 
 def parse_engine_status(response: httpx.Response, secrets: Sequence[str] = ()) -> bool | str:
     """True for ``ok``, False for ``not_ok``, the engine's own word otherwise."""
-    return _read(response, "Phrase MT engine status", _engine_status, secrets)
+    return _http.read_object(
+        response,
+        _engine_status,
+        what="Phrase MT engine status",
+        secrets=secrets,
+        check_status=_check,
+    )
 
 
 @attrs.frozen
@@ -598,7 +582,9 @@ def _pairs(body: dict[str, Any]) -> list[LanguagePair]:
 
 def parse_languages(response: httpx.Response, secrets: Sequence[str] = ()) -> list[LanguagePair]:
     """The engine's language pairs."""
-    return _read(response, "Phrase MT languages", _pairs, secrets)
+    return _http.read_object(
+        response, _pairs, what="Phrase MT languages", secrets=secrets, check_status=_check
+    )
 
 
 # --- 4. Clients ----------------------------------------------------------------------------

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import json
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 import httpx
@@ -85,7 +84,6 @@ __all__ = [
     "to_status",
 ]
 
-T = TypeVar("T")
 # jobpoll.phrase_tms, as the engine names this vendor
 log: logging.Logger = logging.getLogger(__name__)
 
@@ -270,18 +268,6 @@ def to_status(job_id: str, dto: AsyncRequestDtoV1) -> JobStatus:
     )
 
 
-def _read(
-    response: httpx.Response,
-    what: str,
-    build: Callable[[dict[str, Any]], T],
-    secrets: Sequence[str],
-) -> T:
-    """Check ``response``, parse its JSON object with ``build``; shape errors → malformed."""
-    return _http.read_json(
-        response, lambda body: build(_http.json_object(body)), what=what, secrets=secrets
-    )
-
-
 def _source(auth: _Auth) -> JsonSource:
     """Polls one async request: the engine's source for Phrase TMS."""
     return JsonSource(
@@ -365,14 +351,6 @@ def _url(value: object, name: str) -> str:
     return value.strip()
 
 
-def _is_json(value: object) -> bool:
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError, RecursionError):
-        return False
-    return True
-
-
 def pre_translate_request(
     project_uid: str,
     job_uids: Sequence[str],
@@ -401,7 +379,7 @@ def pre_translate_request(
     if callback_url is not None:
         body.callback_url = _url(callback_url, "callback_url")
     if settings is not None:
-        if not isinstance(settings, Mapping) or not _is_json(settings):
+        if not isinstance(settings, Mapping) or not _config.is_json(settings):
             raise ValueError("settings must be a JSON-serialisable mapping of settings")
         body.pre_translate_settings = PreTranslateJobsV2DtoPreTranslateSettings.from_dict(settings)
     return tms_pre_translate_request(project, body=body)
@@ -430,7 +408,7 @@ def parse_submitted(
     """The async request a submit call started. When a 2xx body does not read as documented,
     the error still carries the request's id if one is there: the job exists."""
     try:
-        return _read(response, what, _ref, secrets)
+        return _http.read_object(response, _ref, what=what, secrets=secrets)
     except MalformedResponse as err:
         if 200 <= response.status_code < 300:
             with contextlib.suppress(ValueError, TypeError, KeyError, RecursionError):
@@ -469,7 +447,7 @@ def _limits(body: dict[str, Any]) -> Limits:
 
 def parse_limits(response: httpx.Response, secrets: Sequence[str] = ()) -> Limits:
     """The organisation's pending-request limit and count."""
-    return _read(response, "Phrase TMS async limits", _limits, secrets)
+    return _http.read_object(response, _limits, what="Phrase TMS async limits", secrets=secrets)
 
 
 def pending_request(page_number: int, page_size: int) -> Request:
@@ -492,7 +470,7 @@ def parse_pending(
     response: httpx.Response, secrets: Sequence[str] = ()
 ) -> tuple[list[PendingRequest], int | None]:
     """One page of pending requests and the total number of pages (None if not given)."""
-    return _read(response, "Phrase TMS pending requests", _page, secrets)
+    return _http.read_object(response, _page, what="Phrase TMS pending requests", secrets=secrets)
 
 
 def _more(page_number: int, page_size: int, got: int, total_pages: int | None) -> bool:
@@ -522,7 +500,9 @@ def _token(body: dict[str, Any]) -> str:
 def parse_login(response: httpx.Response, secrets: Sequence[str] = ()) -> Secret:
     """The token a login returned. A malformed answer is reported without any body excerpt."""
     try:
-        return Secret(_read(response, "the login request", _token, secrets))
+        return Secret(
+            _http.read_object(response, _token, what="the login request", secrets=secrets)
+        )
     except MalformedResponse as err:
         err.body_excerpt = ""  # the body may hold the token
         raise

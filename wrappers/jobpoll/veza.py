@@ -35,7 +35,7 @@ import json
 import os
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import httpx
 
@@ -54,12 +54,11 @@ from ._client import (
 )
 from ._config import DEFAULT_TIMEOUT
 from ._drive import JsonSource
-from ._errors import JobNotFinished
 from ._flow import Flow, operation
 from ._generated import AsyncTask, QuerySpec, veza_query_request, veza_task_request
 from ._generated import VezaUnset as Unset
 from ._policy import PollPolicy
-from ._status import JSON, JobState, JobStatus, terminal_error
+from ._status import JSON, JobState, JobStatus, finished
 from ._transport import Request
 
 __all__ = [
@@ -73,7 +72,6 @@ __all__ = [
     "to_status",
 ]
 
-T = TypeVar("T")
 
 # --- 1. Facts ------------------------------------------------------------------------------
 
@@ -252,16 +250,6 @@ def _unwrap(body: object) -> dict[str, Any]:
     raise KeyError("task")
 
 
-def _read(
-    response: httpx.Response,
-    what: str,
-    build: Callable[[dict[str, Any]], T],
-    secrets: Sequence[str],
-) -> T:
-    """Check ``response``, then build from the task it holds; shape errors → malformed."""
-    return _http.read_json(response, lambda body: build(_unwrap(body)), what=what, secrets=secrets)
-
-
 def _status_request(job_id: str) -> Request:
     # The status of a SUCCEEDED task holds its result: read it under the result cap.
     return {**veza_task_request(job_id), "carries_result": True}
@@ -303,29 +291,13 @@ def _task_id(task: dict[str, Any]) -> str:
 
 def parse_created(response: httpx.Response, secrets: Sequence[str] = ()) -> str:
     """The id of the task a create operation returned (bare, ``task``- or ``value``-wrapped)."""
-    return _read(response, "Veza create_query_task", _task_id, secrets)
+    what = "Veza create_query_task"
+    return _http.read_object(response, _task_id, what=what, secrets=secrets, unwrap=_unwrap)
 
 
 def result_request(task_id: str) -> Request:
     """``GET /api/v1/assessments/async_tasks/{id}`` (the status and result are one document)."""
     return veza_task_request(task_id)
-
-
-def finished(status: JobStatus, response: httpx.Response | None = None) -> JSON:
-    """The result of a SUCCEEDED task; ``JobFailed``/``JobCanceled`` for those states, and
-    ``JobNotFinished`` (with ``status``) for a task that is not finished."""
-    if status.state is JobState.SUCCEEDED:
-        return task_result(status)
-    if status.done:
-        raise terminal_error(status, response)
-    raise JobNotFinished(
-        f"{VENDOR} job {status.job_id} is not finished ({status.vendor_status}): "
-        "wait for it first (wait or run_query)",
-        vendor=VENDOR,
-        job_id=status.job_id,
-        status=status,
-        response=response,
-    )
 
 
 # --- 4. Clients ----------------------------------------------------------------------------
@@ -368,7 +340,11 @@ class _Ops(Base):
             return task_result((yield from self._wait_in(cycle, task_id, policy, on_update)))
 
     def _finished(self, task_id: str) -> Callable[[httpx.Response], JSON]:
-        return lambda response: finished(self._source.interpret(task_id, response)[0], response)
+        """The result in a finished task's status (``JobNotFinished`` if it is not)."""
+        hint = "wait or run_query"
+        return lambda response: finished(
+            self._source.interpret(task_id, response)[0], response, task_result, hint=hint
+        )
 
 
 class Veza(_Ops, SyncClient):

@@ -55,6 +55,15 @@ RETENTION_HOURS: Final = 12
 MessagesArg = Iterable[Message | Mapping[str, Any]]
 
 
+def _settings(api_key: str | None, base_url: str | None) -> Settings:
+    """What a client is made of, validated: the key travels in the XML body, not a header."""
+    key = _config.secret(api_key, ENV_KEY, name="api_key", xml=True)
+    if not _xml.xml_text_ok(key.reveal()) or any(c.isspace() for c in key.reveal()):
+        raise ValueError("api_key contains whitespace or characters that cannot travel in XML")
+    url = _config.base_url(base_url, ENV_URL, DEFAULT_URL)
+    return Settings(url, {}, (key.reveal(),), _Source(key))
+
+
 # --- 2. Status --------------------------------------------------------------------------------
 
 
@@ -90,10 +99,8 @@ def to_status(
             f"AlphaSMS does not know job {job_id} (NOTFOUND): a wrong id, or a job older than "
             f"{RETENTION_HOURS} hours — AlphaSMS keeps job results for {RETENTION_HOURS} hours "
             "only",
-            vendor=VENDOR,
-            job_id=job_id,
             response=response,
-        )
+        )  # vendor and job id: Error._about, where the engine reads a status
     return JobStatus(
         state=JobState.RUNNING, progress=fraction, recognized=False, response=job, **common
     )
@@ -152,15 +159,6 @@ def statuses_request(key: Secret, ids: tuple[int, ...], sms_ids: tuple[str, ...]
 def parse_statuses(response: httpx.Response, secrets: Sequence[str] = ()) -> list[MessageStatus]:
     """Each message's status."""
     return _xml.parse_message_statuses(response, secrets=tuple(secrets))
-
-
-def _settings(api_key: str | None, base_url: str | None) -> Settings:
-    """What a client is made of, validated: the key travels in the XML body, not a header."""
-    key = _config.secret(api_key, ENV_KEY, name="api_key", xml=True)
-    if not _xml.xml_text_ok(key.reveal()) or any(c.isspace() for c in key.reveal()):
-        raise ValueError("api_key contains whitespace or characters that cannot travel in XML")
-    url = _config.base_url(base_url, ENV_URL, DEFAULT_URL)
-    return Settings(url, {}, (key.reveal(),), _Source(key))
 
 
 # --- 4. Clients -------------------------------------------------------------------------------
