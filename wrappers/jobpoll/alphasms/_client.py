@@ -54,6 +54,10 @@ RETENTION_HOURS: Final = 12
 
 MessagesArg = Iterable[Message | Mapping[str, Any]]
 
+check_job_id = _xml.check_job_id
+"""A job id as AlphaSMS issues them (non-empty, <= 64 characters, no whitespace); the
+id check, like every vendor's, among the facts (it lives with the XML it travels in)."""
+
 
 def _settings(api_key: str | None, base_url: str | None) -> Settings:
     """What a client is made of, validated: the key travels in the XML body, not a header."""
@@ -177,7 +181,7 @@ class _Ops(Base):
 
     def check_job_id(self, job_id: object) -> str:
         """A job id as AlphaSMS issues them: non-empty, <= 64 characters, no whitespace."""
-        return _xml.check_job_id(job_id)
+        return check_job_id(job_id)
 
     @operation
     def send_async(self, messages: MessagesArg) -> Flow[str]:
