@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -442,6 +443,34 @@ async def test_concurrent_async_waits_log_in_once() -> None:
     done = await asyncio.gather(client.wait("42"), client.wait("43"))
     assert all(s.done for s in done)
     assert len(server.calls(*LOGIN)) == 1
+
+
+def test_threads_sharing_a_sync_client_log_in_once() -> None:
+    """The login is an Exclusive part of the channel's flow: a second thread finds it done."""
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_login(request: httpx.Request) -> httpx.Response:
+        entered.set()
+        assert release.wait(5.0)
+        return login_ok()
+
+    server = Server({LOGIN: [slow_login], POLL: [req(acceptedSegmentsCount=1)]})
+    client = make("sync", server, username="me", password=PASSWORD)
+    seen: list[jobpoll.JobStatus] = []
+    first = threading.Thread(target=lambda: seen.append(client.status("42")))
+    second = threading.Thread(target=lambda: seen.append(client.status("42")))
+    first.start()
+    assert entered.wait(5.0)
+    second.start()  # it reaches the login while the first thread holds it
+    time.sleep(0.05)
+    release.set()
+    first.join(5.0)
+    second.join(5.0)
+    assert [s.done for s in seen] == [True, True]
+    assert len(server.calls(*LOGIN)) == 1
+    assert [r.headers["authorization"] for r in server.calls(*POLL)] == [
+        "ApiToken login-token-1"
+    ] * 2
 
 
 @pytest.mark.parametrize(

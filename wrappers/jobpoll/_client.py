@@ -483,8 +483,8 @@ class Base:
 class Settings:
     """What a vendor's constructor arguments come to (its ``_settings(...)``, validated), for
     either client: where requests go, the fixed headers, the secrets to redact, the source that
-    polls a job, and the channel classes (a vendor may send through its own, as Phrase TMS's
-    password login does)."""
+    polls a job, and the channel classes (a vendor may give them an ``auth_flow``, as Phrase
+    TMS's password login does)."""
 
     base_url: str
     headers: Mapping[str, str] = attrs.field(repr=False)
