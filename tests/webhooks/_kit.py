@@ -3,6 +3,7 @@ signing as vendors.md §4 describes it, Phrase TMS's token header, and a stub Ed
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -81,3 +82,25 @@ def edenai_stub(clock: FakeClock) -> tuple[EdenAISimulator, httpx.MockTransport,
         return httpx.Response(200, json=sim.response(job))
 
     return sim, httpx.MockTransport(handler), polls
+
+
+async def pumped(timeline: Any, sim: Any, receiver: Any, work: Any) -> Any:
+    """Run ``work`` on a Timeline while the simulator's webhooks are delivered to
+    ``receiver`` as they fall due (``sim.send_webhooks``); returns what ``work`` returns."""
+
+    def post(url: str, headers: Any, body: bytes) -> int:
+        status: int = receiver.deliver(headers, body)
+        return status
+
+    async def pump() -> None:
+        while True:
+            due = sim.next_webhook_due()
+            await timeline.asleep(1.0 if due is None else max(due - timeline.now(), 0.0))
+            sim.send_webhooks(post)
+
+    pumping = asyncio.ensure_future(pump())
+    try:
+        return await work
+    finally:
+        pumping.cancel()
+        await asyncio.gather(pumping, return_exceptions=True)

@@ -132,9 +132,9 @@ class Waker:
             return
         if base is time.sleep:
             self._event.wait(seconds)
-            self._event.clear()
         else:
             base(seconds)
+        self._event.clear()  # a wake during the sleep is answered by the poll that follows
 
     async def asleep(self, seconds: float, base: Callable[[float], Awaitable[object]]) -> None:
         """An async sleep a wake ends now (from this loop or any thread)."""
