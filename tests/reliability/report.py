@@ -295,7 +295,7 @@ def render(cases: list[Case], took: float, records: Records | None = None) -> st
         "job (Eden AI `submit`, Phrase TMS `pre_translate_and_wait`) and waits, sync and async,",
         "on a fake clock; the simulator sends the job's webhook as its vendor does (Eden AI:",
         "RSA-signed with a key made by the test; Phrase TMS: the account webhook's token header)",
-        "through the armed fault. The wait sleeps the fallback policy's first delay (60 s) unless",
+        "through the armed fault. The wait sleeps the fallback policy's first delay (120 s) unless",
         "a verified webhook ends that sleep; the one poll then decides. ✅: it succeeded with the",
         "one poll at the time stated, and the receiver answered each copy as expected (401 for",
         "a forgery, which wakes nothing). A lost webhook costs at most the fallback's",

@@ -1,8 +1,8 @@
 """Webhook faults: a wait on a client with a receiver finishes whatever happens to its
 webhook. The simulator sends the webhook as its vendor does (Eden AI signed with a key made
 here, Phrase TMS with its token header), through the armed fault; the client (sync or async)
-waits on a fake clock for a 10 s job on the receiver's fallback policy (60 s, 120 s, ... up to
-300 s) without jitter. The sync client's fake sleep cannot be cut short, so there the webhook
+waits on a fake clock for a 10 s job on the receiver's fallback policy (120 s, 240 s, then
+every 300 s) without jitter. The sync client's fake sleep cannot be cut short, so there the webhook
 is delivered just before the sleep it would end (the same moment on the fake clock)."""
 
 from __future__ import annotations
@@ -42,17 +42,19 @@ class WebhookRow:
 
 WEBHOOK_ROWS = [
     WebhookRow("delivered", "edenai", None, "delivered (signed raw body)", 10, (200,)),
-    WebhookRow("dropped", "edenai", Fault.webhook_drop(), "dropped", 60, (None,)),
+    WebhookRow("dropped", "edenai", Fault.webhook_drop(), "dropped", 120, (None,)),
     WebhookRow("late", "edenai", Fault.webhook_late(25), "25 s late", 35, (200,)),
     WebhookRow(
         "duplicated", "edenai", Fault.webhook_duplicate(3), "sent 3 times", 10, (200, 200, 200)
     ),
-    WebhookRow("bad-signature", "edenai", Fault.bad_signature(), "bad signature (401)", 60, (401,)),
+    WebhookRow(
+        "bad-signature", "edenai", Fault.bad_signature(), "bad signature (401)", 120, (401,)
+    ),
     WebhookRow("delivered", "phrase-tms", None, "delivered (token header)", 10, (200,)),
-    WebhookRow("dropped", "phrase-tms", Fault.webhook_drop(), "dropped", 60, (None,)),
+    WebhookRow("dropped", "phrase-tms", Fault.webhook_drop(), "dropped", 120, (None,)),
     WebhookRow("late", "phrase-tms", Fault.webhook_late(5), "5 s late", 15, (200,)),
     WebhookRow("duplicated", "phrase-tms", Fault.webhook_duplicate(), "sent twice", 10, (200, 200)),
-    WebhookRow("wrong-token", "phrase-tms", Fault.wrong_token(), "wrong token (401)", 60, (401,)),
+    WebhookRow("wrong-token", "phrase-tms", Fault.wrong_token(), "wrong token (401)", 120, (401,)),
 ]
 
 KEYS = key_pair()

@@ -205,7 +205,7 @@ def test_a_body_over_the_cap_is_413_and_wakes_nothing(receiver, keys):
 
 
 def test_the_default_fallback_policy():
-    assert FALLBACK_POLICY.initial_delay == 60
+    assert FALLBACK_POLICY.initial_delay == 120
     assert FALLBACK_POLICY.max_delay == 300
     assert WebhookReceiver().fallback is FALLBACK_POLICY
 

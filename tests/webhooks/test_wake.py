@@ -97,7 +97,7 @@ def test_a_tied_wait_sleeps_first_and_a_webhook_ends_that_sleep_real_clock(keys)
 
 
 async def test_async_wake_then_the_poll_decides_not_the_body(keys):
-    """On a Timeline (fake time): an untied wait polls at 0, sleeps 60 s; a webhook at 5 s
+    """On a Timeline (fake time): an untied wait polls at 0, sleeps 120 s; a webhook at 5 s
     claims the job failed but the poll finds it running, so the wait goes on; the second
     webhook at 20 s comes after the end, and the poll there sees success."""
     timeline = Timeline()
@@ -158,7 +158,7 @@ async def test_an_unverified_delivery_wakes_nothing(keys):
 
     status = await timeline.run(both())
     assert status.state is JobState.SUCCEEDED
-    assert polls == [0, 60]  # the fallback's first delay, not the forged wake at 5 s
+    assert polls == [0, 120]  # the fallback's first delay, not the forged wake at 5 s
 
 
 def test_a_remembered_delivery_skips_the_first_sleep_of_a_tied_wait_fake_clock(keys):
@@ -181,7 +181,7 @@ def test_a_remembered_delivery_skips_the_first_sleep_of_a_tied_wait_fake_clock(k
     sim.next_job(duration=0)
     late = eden.submit(MODEL, AUDIO)  # no webhook: the tied wait sleeps the fallback's delay
     assert eden.wait(late).state is JobState.SUCCEEDED
-    assert polls == [0.0, 60.0]
+    assert polls == [0.0, 120.0]
 
 
 def test_the_first_sleep_keeps_room_for_the_deadline(keys):
@@ -200,7 +200,7 @@ def test_the_first_sleep_keeps_room_for_the_deadline(keys):
     job_id = eden.submit(MODEL, AUDIO)
     with pytest.raises(jobpoll.WaitTimeout):
         eden.wait(job_id, timeout=20)
-    assert polls[0] == 10.0  # half the deadline, not the fallback's 60 s
+    assert polls[0] == 10.0  # half the deadline, not the fallback's 120 s
     assert clock.now() <= 20.0
 
 
