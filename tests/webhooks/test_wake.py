@@ -180,8 +180,10 @@ def test_a_remembered_delivery_skips_the_first_sleep_of_a_tied_wait_fake_clock(k
     assert polls == [0.0]
     sim.next_job(duration=0)
     late = eden.submit(MODEL, AUDIO)  # no webhook: the tied wait sleeps the fallback's delay
-    assert eden.wait(late).state is JobState.SUCCEEDED
+    status = eden.wait(late)
+    assert status.state is JobState.SUCCEEDED
     assert polls == [0.0, 120.0]
+    assert (status.stats.elapsed_s, status.stats.slept_s) == (120.0, 120.0)  # the first sleep
 
 
 def test_the_first_sleep_keeps_room_for_the_deadline(keys):

@@ -20,15 +20,13 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import attrs
 
-from ._core import Machine, Sleep
+from ._core import Emit, Machine, Sleep
 from ._policy import PollPolicy
-
-if TYPE_CHECKING:
-    from ._status import JobStatus
+from ._status import JobStatus
 
 log = logging.getLogger("jobpoll.webhooks")
 
@@ -501,9 +499,29 @@ def _after(
     now: float, first: float, limit: float | None, make: Callable[[float | None], Machine]
 ) -> Generator[Any, Any, JobStatus]:
     pause = first if limit is None else min(first, limit / 2)
+    slept = 0.0
     if pause > 0:
         woke = yield Sleep(pause)
         assert isinstance(woke, float | int), "a Sleep is answered with the time"
+        slept = float(woke) - now
         if limit is not None:
-            limit = max(limit - (float(woke) - now), 0.0)
-    return (yield from make(limit))
+            limit = max(limit - slept, 0.0)
+    machine = make(limit)
+    try:  # the statuses count the first sleep in (elapsed, slept)
+        command = next(machine)
+        while True:
+            if isinstance(command, Emit):
+                command = Emit(_counting(command.status, slept))
+            command = machine.send((yield command))
+    except StopIteration as stop:
+        return _counting(stop.value, slept)
+    finally:
+        machine.close()
+
+
+def _counting(status: JobStatus, slept: float) -> JobStatus:
+    stats = status.stats
+    return attrs.evolve(
+        status,
+        stats=attrs.evolve(stats, elapsed_s=stats.elapsed_s + slept, slept_s=stats.slept_s + slept),
+    )
