@@ -36,7 +36,7 @@ FALLBACK_POLICY = PollPolicy(
 """The policy of a wait that has a receiver: 120 s, 240 s, then every 300 s (±10 %). The
 webhook wakes it at once; these polls only catch a webhook that was lost, so a dropped webhook
 costs at most one ``max_delay`` (300 s, +10 % jitter: 330 s) of lag. Measured on the §3 job
-population (BENCHMARKS.md §3b): 1.3 requests per job with every webhook delivered."""
+population (BENCHMARKS.md §3b): 1.4 requests per job with every webhook delivered."""
 
 MAX_BODY = 8 * 1024 * 1024
 """Deliveries longer than this (bytes) are refused with 413 unread (8 MiB, the cap of a
