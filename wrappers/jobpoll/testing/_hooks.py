@@ -125,10 +125,10 @@ class WebhookSender:
             box = self.__dict__["_outbox"] = Outbox(self)
         return box
 
-    def send_webhooks(self, post: Post = http_post) -> int:
+    def send_webhooks(self, post: Post | None = None) -> int:
         """Send every webhook due by the simulator's clock (through the armed webhook
         faults); ``post(url, headers, body) -> status`` defaults to an HTTP POST."""
-        return self.outbox.send_due(post)
+        return self.outbox.send_due(post or http_post)
 
     def next_webhook_due(self) -> float | None:
         """When the next pending webhook falls due (simulator clock); None: none pending."""
@@ -140,7 +140,8 @@ class WebhookSender:
         return list(self.outbox.sent)
 
     def pumping_webhooks(
-        self, post: Post = http_post, interval: float = 0.02
+        self, post: Post | None = None, interval: float = 0.02
     ) -> contextlib.AbstractContextManager[None]:
-        """Send webhooks from a thread as they fall due (a real clock), until the block ends."""
-        return self.outbox.pumping(post, interval)
+        """Send webhooks from a thread as they fall due (a real clock), until the block ends;
+        ``post`` as for :meth:`send_webhooks`."""
+        return self.outbox.pumping(post or http_post, interval)
