@@ -222,3 +222,27 @@ def test_an_id_is_the_key_whatever_its_case(keys):
     waker = receiver._listen("edenai", job_id)
     assert receiver.deliver(*edenai_delivery(keys[0], job_id.upper())) == 200
     assert waker.woken == 1
+
+
+async def test_an_async_wait_is_woken_from_another_thread_real_clock(keys):
+    """Real time is the point: an ASGI server usually delivers from its own thread or loop;
+    the wake crosses to the wait's loop and ends its 120 s timer at once."""
+    clock = FakeClock()
+    sim, transport, polls = edenai_stub(clock)
+    receiver = WebhookReceiver(url=HOOK, edenai_public_key=keys[1])
+    sim.next_job(duration=5)
+    async with jobpoll.AsyncEdenAI(api_key=KEY, webhooks=receiver, transport=transport) as eden:
+        job_id = await eden.submit(MODEL, AUDIO)
+
+        def vendor() -> None:
+            time.sleep(0.2)
+            clock.advance(10)
+            receiver.deliver(*edenai_delivery(keys[0], job_id))
+
+        threading.Thread(target=vendor, daemon=True).start()
+        started = time.monotonic()
+        status = await eden.wait(job_id)
+        took = time.monotonic() - started
+    assert status.state is JobState.SUCCEEDED
+    assert 0.15 < took < 3.0, took
+    assert polls == [10.0]
