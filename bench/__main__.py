@@ -12,10 +12,16 @@ import sys
 import time
 from pathlib import Path
 
-from . import concurrent, lag, overhead, report, scale
+from . import concurrent, lag, overhead, report, scale, webhooks
 from ._common import ROOT
 
-BENCHMARKS = {"overhead": overhead, "concurrent": concurrent, "scale": scale, "lag": lag}
+BENCHMARKS = {
+    "overhead": overhead,
+    "concurrent": concurrent,
+    "scale": scale,
+    "lag": lag,
+    "webhooks": webhooks,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
                 kwargs["plot_path"] = out.with_name(lag.PLOT.name)
         results[name] = BENCHMARKS[name].run(**kwargs)  # type: ignore[attr-defined]
         print(f"bench: {name} took {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    plotted = results.get("lag", {}).get("plot")
+    if "webhooks" in results and isinstance(plotted, str) and plotted.endswith(".png"):
+        # The plot gains the webhook hybrid's points (§3b), drawn with §3's.
+        webhooks.add_to_plot(results["lag"]["rows"], results["webhooks"], Path(plotted))
     text = report.render(
         results,
         quick=args.quick,

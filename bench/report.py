@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import concurrent, lag, overhead, scale
+from . import concurrent, lag, overhead, scale, webhooks
 from ._common import machine, table
 
 
@@ -122,6 +122,8 @@ def headlines(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                         _verdict(v["meets"]),
                     )
                 )
+    if "webhooks" in results:
+        rows += webhooks.headlines(results["webhooks"])
     return rows
 
 
@@ -255,6 +257,8 @@ def render(
         if res.get("plot") and out_dir is not None and str(res["plot"]).endswith(".png"):
             res = res | {"plot_link": os.path.relpath(res["plot"], out_dir)}
         lines.append(lag.markdown(res))
+    if "webhooks" in results:
+        lines.append(webhooks.markdown(results["webhooks"]))
     if not quick:
         lines += ["## What limits it", "", *[f"* {f}" for f in findings(results)], ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -30,6 +30,7 @@ import attrs
 from ._kit import KITS, VENDORS
 from ._matrix import ROWS, Row
 from .test_hostile import BEHAVIOURS, BOUND, TIMEOUT
+from .test_webhook_faults import WEBHOOK_ROWS
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = "tests/reliability"
@@ -46,7 +47,9 @@ FILES = {
     "test_secrets.py": "secrets: canary credential never shows (logs, errors, tokens, CLI)",
     "test_hygiene.py": "resource hygiene (1,000 waits; closed clients)",
     "test_hostile.py": "hostile servers (trickles, bombs, lying framing, redirects; real clock)",
+    "test_webhook_faults.py": "webhook faults (dropped, late, duplicated, forged; sync/async)",
 }
+WEBHOOK_CASE = re.compile(r"test_webhook_fault_(?P<flavour>sync|async)\[(?P<row>.+)\]")
 HOSTILE_CASE = re.compile(
     r"test_(?:hostile|a_redirect_is_never_followed)\[(?:(?P<behaviour>[a-z-]+)-)?"
     r"(?P<vendor>" + "|".join(map(re.escape, VENDORS)) + r")-(?P<flavour>sync|async)\]"
@@ -183,6 +186,20 @@ def hostile(cases: list[Case], records: Records) -> list[str]:
     return lines
 
 
+def webhooks(cases: list[Case]) -> list[str]:
+    results = {
+        (found["row"], found["flavour"]): case.outcome
+        for case in cases
+        if (found := WEBHOOK_CASE.fullmatch(case.name))
+    }
+    lines = ["| vendor | the webhook | the wait |", "|---|---|---|"]
+    for row in WEBHOOK_ROWS:
+        got = [results.get((f"{row.vendor}-{row.id}", f), "missing") for f in ("sync", "async")]
+        mark = "✅" if got == ["passed", "passed"] else f"❌ **{'/'.join(got)}**"
+        lines.append(f"| {VENDOR_NAMES[row.vendor]} | {row.what} | {mark} {row.expect} |")
+    return lines
+
+
 def policies() -> list[str]:
     lines = [
         "| vendor | first delay | x | max delay | min delay | jitter | max_retries |",
@@ -271,6 +288,20 @@ def render(cases: list[Case], took: float, records: Records | None = None) -> st
         "into (async: `asyncio.timeout`; sync: between body chunks), a cancelled async request",
         "(closed by its deadline, its connection released), and a `wait_all` of 100 jobs with",
         "five trickling and one undecodable among them (every outcome reported, on time).",
+        "",
+        "## Webhook faults",
+        "",
+        "`test_webhook_faults.py`: a client given `webhooks=WebhookReceiver(...)` submits a 10 s",
+        "job (Eden AI `submit`, Phrase TMS `pre_translate_and_wait`) and waits, sync and async,",
+        "on a fake clock; the simulator sends the job's webhook as its vendor does (Eden AI:",
+        "RSA-signed with a key made by the test; Phrase TMS: the account webhook's token header)",
+        "through the armed fault. The wait sleeps the fallback policy's first delay (120 s) unless",
+        "a verified webhook ends that sleep; the one poll then decides. ✅: it succeeded with the",
+        "one poll at the time stated, and the receiver answered each copy as expected (401 for",
+        "a forgery, which wakes nothing). A lost webhook costs at most the fallback's",
+        "`max_delay` (300 s, +10 % jitter) of lag.",
+        "",
+        *webhooks(cases),
         "",
         "## Promises",
         "",

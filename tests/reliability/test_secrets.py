@@ -662,3 +662,24 @@ def test_escaped_echoes_of_the_credential_are_redacted(
     assert type(out) is jobpoll.APIError, out
     assert "***" in out.message  # the echo was there, and was redacted
     watch.check(secret, echoed)
+
+
+async def test_webhook_deliveries_never_show_the_token_or_the_body(watch: Watch) -> None:
+    """A receiver's secret token, and whatever a delivery's body holds, never show in a log
+    record at any level (good, forged and oversized deliveries, over its ASGI app too) nor in
+    its repr."""
+    token, body_canary = canary("webhook-token"), canary("webhook-body")
+    receiver = jobpoll.WebhookReceiver(url="https://hooks.example.com/j", phrase_tms_token=token)
+    watch.client(receiver)
+    body = json.dumps({"project": {"uid": "p1"}, "note": body_canary}).encode()
+    assert receiver.deliver({"x-memsource-token": token}, body) == 200
+    assert receiver.deliver({"x-memsource-token": canary("wrong")}, body) == 401
+    assert receiver.deliver({"x-phrase-token": token[:-1]}, body) == 401
+    assert receiver.deliver({"x-edenai-signature": "00"}, body) == 401
+    transport = httpx.ASGITransport(app=receiver.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hooks") as client:
+        answer = await client.post("/j", headers={"x-phrase-token": "nope-nope"}, content=body)
+        assert answer.status_code == 401
+        assert answer.text == "unauthorized"
+    assert watch.sink.texts  # the refusals were logged
+    watch.check(token, body_canary)

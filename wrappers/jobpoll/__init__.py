@@ -34,6 +34,7 @@ from ._status import JSON, JobState, JobStatus, PollStats
 from ._token import ResumeState
 from ._token import decode as parse_token
 from ._version import __version__
+from ._webhooks import WebhookReceiver
 
 if TYPE_CHECKING:  # imported on first use (PEP 562): each pulls in its generated client
     from .alphasms import AlphaSMS, AsyncAlphaSMS, Message, MessageStatus
@@ -102,6 +103,7 @@ __all__ = [
     "Trend",
     "Veza",
     "WaitTimeout",
+    "WebhookReceiver",
     "__version__",
     "as_completed",
     "parse_token",

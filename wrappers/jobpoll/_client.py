@@ -19,6 +19,7 @@ from collections.abc import (
     Awaitable,
     Callable,
     Coroutine,
+    Generator,
     Iterator,
     Mapping,
     Sequence,
@@ -29,7 +30,7 @@ from typing import Any, ClassVar, Generic, ParamSpec, Self, TypeVar, cast
 import attrs
 import httpx
 
-from . import _config, _drive, _lanes
+from . import _config, _drive, _lanes, _webhooks
 from ._core import (
     CallMachine,
     Machine,
@@ -249,6 +250,7 @@ class Base:
     _policy: PollPolicy
     _timeout: float | None
     _lane: _lanes.Lane | None = None
+    _receiver: _webhooks.WebhookReceiver | None = None
 
     def _setup(
         self,
@@ -257,9 +259,16 @@ class Base:
         policy: PollPolicy | None,
         timeout: float | None,
         random: Callable[[], float] | None,
+        webhooks: _webhooks.WebhookReceiver | None = None,
     ) -> None:
         if policy is not None and not isinstance(policy, PollPolicy):
             raise TypeError(f"policy must be a jobpoll.PollPolicy, got {type(policy).__name__}")
+        if webhooks is not None:
+            if not isinstance(webhooks, _webhooks.WebhookReceiver):
+                got = type(webhooks).__name__
+                raise TypeError(f"webhooks must be a jobpoll.WebhookReceiver, got {got}")
+            self._receiver = webhooks
+            policy = policy or webhooks.fallback  # the webhook wakes; polls are the safety net
         self._source = source
         self._policy = policy or self.default_policy
         self._timeout = _config.timeout(timeout)
@@ -312,7 +321,26 @@ class Base:
         self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
     ) -> Callable[[float], Machine]:
         """How a wait's state machine starts, once the driver knows the time."""
-        return lambda now: self._machine(jid, limit, policy, start, (self.lane,))
+        return self._starting(jid, limit, policy, start, (self.lane,))
+
+    def _starting(
+        self,
+        jid: str,
+        limit: float | None,
+        policy: PollPolicy,
+        start: Start | None,
+        lanes: _drive.Lanes,
+    ) -> Callable[[float], Machine]:
+        """A fresh wait on a job tied to this client's webhook receiver first sleeps the
+        policy's first delay (a webhook ends that sleep); every other wait polls at once."""
+        receiver = self._receiver
+        if receiver is not None and start is None and receiver.tied(self.vendor, jid):
+            return _webhooks.delayed(
+                policy.initial_delay,
+                limit,
+                lambda left: self._machine(jid, left, policy, start, lanes),
+            )
+        return lambda now: self._machine(jid, limit, policy, start, lanes)
 
     def _machine(
         self,
@@ -529,8 +557,11 @@ class SyncClient(Base):
         clock: Callable[[], float] | None,
         sleep: Callable[[float], object] | None,
         random: Callable[[], float] | None,
+        webhooks: _webhooks.WebhookReceiver | None = None,
     ) -> None:
-        self._setup(settings.source, policy=policy, timeout=timeout, random=random)
+        self._setup(
+            settings.source, policy=policy, timeout=timeout, random=random, webhooks=webhooks
+        )
         channel = settings.channels[0]
         self._http = _open(channel, httpx.Client, settings, http_client, transport)
         self._clock = clock or time.monotonic
@@ -561,6 +592,8 @@ class SyncClient(Base):
     def _run(
         self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
     ) -> Iterator[JobStatus]:
+        if self._receiver is not None:
+            return self._woken(self._receiver, jid, limit, policy, start)
         return _drive.run(
             self._begin(jid, limit, policy, start),
             self._source,
@@ -570,6 +603,38 @@ class SyncClient(Base):
             sleep=self._sleep,
             lanes=(self.lane,),
         )
+
+    def _woken(
+        self,
+        receiver: _webhooks.WebhookReceiver,
+        jid: str,
+        limit: float | None,
+        policy: PollPolicy,
+        start: Start | None,
+    ) -> Generator[JobStatus, None, JobStatus]:
+        """:meth:`_run` for a client with a webhook receiver: a delivery for the job ends
+        the current sleep (``sleep_for``), so the next poll happens now."""
+        begin = self._begin(jid, limit, policy, start)
+        waker = receiver._listen(self.vendor, jid)
+        try:
+            return (
+                yield from _drive.run(
+                    begin,
+                    self._source,
+                    jid,
+                    http=self._http,
+                    clock=self._clock,
+                    sleep=self._sleep_for(waker),
+                    lanes=(self.lane,),
+                )
+            )
+        finally:
+            receiver._unlisten(waker, self.vendor, jid)
+
+    def _sleep_for(self, waker: _webhooks.Waker) -> Callable[[float], object]:
+        """The client's sleep, ended early by a wake of ``waker``."""
+        base = self._sleep
+        return lambda seconds: waker.sleep(seconds, base)
 
     @staticmethod
     def _finish(statuses: Iterator[JobStatus], on_update: OnUpdate | None) -> JobStatus:
@@ -686,8 +751,11 @@ class AsyncClient(Base):
         clock: Callable[[], float] | None,
         sleep: Callable[[float], Awaitable[object]] | None,
         random: Callable[[], float] | None,
+        webhooks: _webhooks.WebhookReceiver | None = None,
     ) -> None:
-        self._setup(settings.source, policy=policy, timeout=timeout, random=random)
+        self._setup(
+            settings.source, policy=policy, timeout=timeout, random=random, webhooks=webhooks
+        )
         self._http = _open(
             settings.channels[1], httpx.AsyncClient, settings, http_client, transport
         )
@@ -714,6 +782,8 @@ class AsyncClient(Base):
     ) -> AsyncIterator[JobStatus]:
         """Yield the job's status each time its state or progress changes, the final one last."""
         jid, limit, pol = self._plan(job_id, timeout, policy)
+        if self._receiver is not None:
+            return self._awoken(self._receiver, jid, limit, pol)
         return _drive.arun(
             self._begin(jid, limit, pol, None),
             self._source,
@@ -723,6 +793,31 @@ class AsyncClient(Base):
             sleep=self._sleep,
             lanes=(self.lane,),
         )
+
+    async def _awoken(
+        self, receiver: _webhooks.WebhookReceiver, jid: str, limit: float | None, pol: PollPolicy
+    ) -> AsyncIterator[JobStatus]:
+        """``watch`` for a client with a webhook receiver (see :meth:`_asleep_for`)."""
+        begin = self._begin(jid, limit, pol, None)
+        waker = receiver._listen(self.vendor, jid)
+        try:
+            async for status in _drive.arun(
+                begin,
+                self._source,
+                jid,
+                http=self._http,
+                clock=self._clock,
+                sleep=self._asleep_for(waker),
+                lanes=(self.lane,),
+            ):
+                yield status
+        finally:
+            receiver._unlisten(waker, self.vendor, jid)
+
+    def _asleep_for(self, waker: _webhooks.Waker) -> Callable[[float], Awaitable[object]]:
+        """The client's sleep, ended now by a wake of ``waker`` (from any thread)."""
+        base = self._sleep
+        return lambda seconds: waker.asleep(seconds, base)
 
     def _waiting(  # noqa: PLR0917  # a Wait step's fields, in order
         self,
@@ -734,6 +829,8 @@ class AsyncClient(Base):
         lanes: _drive.Lanes,
     ) -> Coroutine[Any, Any, JobStatus]:
         """The one coroutine of a wait through ``lanes``: the machine, started now, driven."""
+        if self._receiver is not None:
+            return self._awaken(self._receiver, jid, limit, policy, start, on_update, lanes)
         return _drive.wait(
             self._machine(jid, limit, policy, start, lanes),
             self._source,
@@ -744,6 +841,33 @@ class AsyncClient(Base):
             lanes=lanes,
             on_update=on_update,
         )
+
+    async def _awaken(  # noqa: PLR0917  # _waiting's arguments, after the receiver
+        self,
+        receiver: _webhooks.WebhookReceiver,
+        jid: str,
+        limit: float | None,
+        policy: PollPolicy,
+        start: Start | None,
+        on_update: OnUpdate | None,
+        lanes: _drive.Lanes,
+    ) -> JobStatus:
+        """:meth:`_waiting` for a client with a webhook receiver (see :meth:`_asleep_for`)."""
+        machine = self._starting(jid, limit, policy, start, lanes)(self._now())
+        waker = receiver._listen(self.vendor, jid)
+        try:
+            return await _drive.wait(
+                machine,
+                self._source,
+                jid,
+                http=self._http,
+                clock=self._clock,
+                sleep=self._asleep_for(waker),
+                lanes=lanes,
+                on_update=on_update,
+            )
+        finally:
+            receiver._unlisten(waker, self.vendor, jid)
 
     async def _call(
         self,

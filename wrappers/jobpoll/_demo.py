@@ -2,7 +2,11 @@
 
 Everything goes through the public SDK, over real HTTP on 127.0.0.1, on the real clock. The
 simulated jobs take seconds, so the demo polls with a brisk policy instead of each vendor's
-patient default (which is tuned for jobs that take minutes).
+patient default (which is tuned for jobs that take minutes). One more Eden AI job runs on a
+client given a ``WebhookReceiver``: the simulator signs its webhook (with a key made here) and
+it is handed to the receiver in-process; the webhook ends the wait's 120 s fallback sleep, and
+one poll finds the job done. It needs ``jobpoll[webhooks]`` (cryptography); without it the
+demo says so and skips that job.
 """
 
 from __future__ import annotations
@@ -251,6 +255,10 @@ async def _demo(out: IO[str], live: bool, width: int | None, clock: FakeClock | 
                     board.settle(vendor, what, err)
                     return err
 
+            hooked = _webhook_job(eden, board, clock, common(eden))
+            if hooked is not None:
+                work.append(("edenai", "speech to text (webhook)", hooked))
+
             tasks = [asyncio.ensure_future(one(v, w, c)) for v, w, c in work]
             while not all(t.done() for t in tasks):
                 board.draw()
@@ -269,6 +277,7 @@ async def _demo(out: IO[str], live: bool, width: int | None, clock: FakeClock | 
             codes[status.name] = codes.get(status.name, 0) + 1
         summary = ", ".join(f"{n} {name}" for name, n in sorted(codes.items()))
         board.say(f"alphasms: per-message statuses: {summary}")
+    _say_webhook(board, results[6] if len(results) > 6 else None)
     failed = [r for r in results if isinstance(r, Error)]
     unplanned = [r for r in failed if r.status is None or r.status.state is not JobState.FAILED]
     planned = len(failed) == 1 and not unplanned
@@ -281,6 +290,77 @@ async def _demo(out: IO[str], live: bool, width: int | None, clock: FakeClock | 
         f"{time.monotonic() - board.started:.1f}s in all."
     )
     return 0 if planned else 1
+
+
+def _say_webhook(board: _Board, woken: object) -> None:
+    if isinstance(woken, JobStatus):
+        board.say(
+            f"edenai: the webhook job was woken by its signed webhook: {woken.stats.attempts} "
+            f"poll after {woken.stats.elapsed_s:.1f}s (without it, the first poll was due at "
+            "120s)"
+        )
+    elif woken is None:
+        board.say("edenai: the webhook job needs jobpoll[webhooks] (cryptography): skipped")
+
+
+def _webhook_job(
+    sim: Any, board: _Board, clock: FakeClock | None, common: dict[str, Any]
+) -> Awaitable[Any] | None:
+    """An Eden AI job on a client with a WebhookReceiver, and the simulator's webhooks pumped
+    to the receiver; None without the cryptography package."""
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+    except ImportError:
+        return None
+    from . import AsyncEdenAI, WebhookReceiver
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    sim.webhook_key = key
+    sim.next_job(duration=3.0, outcome="succeeded", result={"text": "Woken by a webhook."})
+    now = clock.now if clock is not None else time.monotonic
+    receiver = WebhookReceiver(
+        url="https://hooks.example.com/jobpoll", edenai_public_key=pem, clock=now
+    )
+    options = {k: v for k, v in common.items() if k != "policy"}  # the receiver's fallback
+    if clock is not None:  # a fake clock moved in small steps, so the webhook can cut in
+        options["sleep"] = _stepping(clock)
+    what = "speech to text (webhook)"
+
+    def post(url: str, headers: Any, body: bytes) -> int:
+        return receiver.deliver(headers, body)
+
+    async def job() -> JobStatus:
+        async with AsyncEdenAI(api_key=sim.credential, webhooks=receiver, **options) as client:
+            pump = asyncio.ensure_future(_pump(sim, post, clock))
+            try:
+                job_id = await client.submit(
+                    "audio/speech_to_text_async/google", {"file": "https://example.com/c.mp3"}
+                )
+                return await client.wait(job_id, on_update=board.update(what))
+            finally:
+                pump.cancel()
+                await asyncio.gather(pump, return_exceptions=True)
+
+    return job()
+
+
+async def _pump(sim: Any, post: Callable[[str, Any, bytes], int], clock: FakeClock | None) -> None:
+    while True:
+        sim.send_webhooks(post)
+        await asyncio.sleep(0 if clock is not None else 0.02)
+
+
+def _stepping(clock: FakeClock) -> Callable[[float], Awaitable[None]]:
+    async def sleep(seconds: float) -> None:
+        end = clock.now() + seconds
+        while clock.now() < end:
+            await clock.asleep(min(0.2, end - clock.now()))
+
+    return sleep
 
 
 def run_demo(out: IO[str] | None = None, *, clock: FakeClock | None = None) -> int:

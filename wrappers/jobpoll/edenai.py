@@ -61,6 +61,7 @@ from ._generated import (
 from ._policy import PollPolicy
 from ._status import JSON, JobState, JobStatus, finished
 from ._transport import Request
+from ._webhooks import WebhookReceiver
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -348,7 +349,14 @@ class _Ops(Base):
         webhook_receiver: str | None = None,
         user_webhook_parameters: Mapping[str, Any] | None = None,
     ) -> Flow[str]:
-        """Start a job (``model`` is ``feature/subfeature/provider[/model]``); returns its id."""
+        """Start a job (``model`` is ``feature/subfeature/provider[/model]``); returns its id.
+
+        On a client given ``webhooks=receiver``, ``webhook_receiver`` defaults to
+        ``receiver.url`` and the job is tied to the receiver: its wait sleeps until the
+        webhook (or the fallback policy's first delay), then polls."""
+        receiver = self._receiver
+        if webhook_receiver is None and receiver is not None:
+            webhook_receiver = receiver.url
         body = submit_body(
             model,
             input,
@@ -358,7 +366,12 @@ class _Ops(Base):
             webhook_receiver=webhook_receiver,
             user_webhook_parameters=user_webhook_parameters,
         )
-        return call(submit_request(body), self._parse(parse_submitted), idempotent=False)
+        job_id = yield from call(
+            submit_request(body), self._parse(parse_submitted), idempotent=False
+        )
+        if receiver is not None and webhook_receiver is not None:
+            receiver.tie(VENDOR, job_id)
+        return job_id
 
     @operation
     def result(self, job_id: str) -> Flow[JSON]:
@@ -426,6 +439,7 @@ class EdenAI(_Ops, SyncClient):
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
+        webhooks: WebhookReceiver | None = None,
     ) -> None:
         super().__init__(
             _settings(api_key, base_url),
@@ -436,6 +450,7 @@ class EdenAI(_Ops, SyncClient):
             clock=clock,
             sleep=sleep,
             random=random,
+            webhooks=webhooks,
         )
 
 
@@ -454,6 +469,7 @@ class AsyncEdenAI(_Ops, AsyncClient):
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
+        webhooks: WebhookReceiver | None = None,
     ) -> None:
         super().__init__(
             _settings(api_key, base_url),
@@ -464,4 +480,5 @@ class AsyncEdenAI(_Ops, AsyncClient):
             clock=clock,
             sleep=sleep,
             random=random,
+            webhooks=webhooks,
         )

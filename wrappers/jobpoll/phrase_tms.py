@@ -69,6 +69,7 @@ from ._generated import TmsUnset as Unset
 from ._policy import PollPolicy
 from ._status import JobState, JobStatus
 from ._transport import AsyncHttp, AuthFlow, Exclusive, Request, SendFlow, SyncHttp
+from ._webhooks import WebhookReceiver
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -600,7 +601,7 @@ class _Ops(Base):
             settings=settings,
         )
         with self._cycle(DEFAULT, None):
-            return (yield from self._submit(request, project_uid, wait_for_capacity))
+            return (yield from self._submit(request, project_uid, wait_for_capacity, job_uids))
 
     @operation
     def pre_translate_and_wait(
@@ -629,7 +630,7 @@ class _Ops(Base):
             settings=settings,
         )
         with self._cycle(timeout, policy) as cycle:
-            ref = yield from self._submit(request, project_uid, wait_for_capacity)
+            ref = yield from self._submit(request, project_uid, wait_for_capacity, job_uids)
             cycle.created(ref.id, self._now())
             return (yield from self._wait_in(cycle, ref.id, policy, on_update))
 
@@ -656,12 +657,21 @@ class _Ops(Base):
                 return found
             number += 1
 
-    def _submit(self, request: Request, project_uid: str, capacity: bool) -> Flow[AsyncRequestRef]:
+    def _submit(
+        self,
+        request: Request,
+        project_uid: str,
+        capacity: bool,
+        uids: Sequence[str] = (),
+    ) -> Flow[AsyncRequestRef]:
         if capacity:  # wait (within the call's deadline) while the organisation is full
             parse = self._parse(parse_limits)
             yield from until(limits_request(), parse, _no_room, deadline=self._deadline(DEFAULT))
         parse_ref = self._parse(_submitted(project_uid))
-        return (yield from call(request, parse_ref, idempotent=False))
+        ref = yield from call(request, parse_ref, idempotent=False)
+        if self._receiver is not None:  # the account webhook names the project and its jobs
+            self._receiver.tie(VENDOR, ref.id, (project_uid, *uids))
+        return ref
 
 
 class PhraseTMS(_Ops, SyncClient):
@@ -691,6 +701,7 @@ class PhraseTMS(_Ops, SyncClient):
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], object] | None = None,
         random: Callable[[], float] | None = None,
+        webhooks: WebhookReceiver | None = None,
     ) -> None:
         super().__init__(
             _settings(token, auth_scheme, username, password, base_url),
@@ -701,6 +712,7 @@ class PhraseTMS(_Ops, SyncClient):
             clock=clock,
             sleep=sleep,
             random=random,
+            webhooks=webhooks,
         )
 
 
@@ -722,6 +734,7 @@ class AsyncPhraseTMS(_Ops, AsyncClient):
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
         random: Callable[[], float] | None = None,
+        webhooks: WebhookReceiver | None = None,
     ) -> None:
         super().__init__(
             _settings(token, auth_scheme, username, password, base_url),
@@ -732,4 +745,5 @@ class AsyncPhraseTMS(_Ops, AsyncClient):
             clock=clock,
             sleep=sleep,
             random=random,
+            webhooks=webhooks,
         )

@@ -8,12 +8,15 @@ Follows Eden AI's published v3 spec (edenai/docs at 203432d, ``api-reference/v3-
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
+from ._faults import Outgoing
+from ._hooks import WebhookSender
 from ._model import SimJob, SimOutcome
 from ._replies import Reply, iso_utc, reason
 
@@ -30,20 +33,27 @@ def default_output(feature: str, subfeature: str) -> dict[str, Any]:
     return {"text": f"Simulated {feature}/{subfeature} output."}
 
 
-class EdenAISimulator(Simulator):
+class EdenAISimulator(WebhookSender, Simulator):
     """Eden AI v3 async jobs. Point a client at ``sim.url`` with ``Authorization: Bearer
     <sim.api_key>``.
 
     Ops: ``submit`` (POST /v3/universal-ai/async -> 202, status ``processing``), ``poll``
     (GET /v3/universal-ai/async/{job_id} -> ``processing`` | ``success`` with ``output`` |
-    ``fail`` with ``error``). A malformed uuid or a bad body answers 422 ``HTTPValidationError``
+    ``fail`` with ``error``). Given ``webhook_key`` (an RSA private key of the ``cryptography``
+    package, made by the test: never Eden AI's), a job submitted with ``webhook_receiver`` gets
+    its webhook when it ends, as vendors.md §4 describes: ``POST`` to that URL, headers
+    ``X-Edenai-Webhook: true``, ``X-Edenai-Signature`` (hex RSA PKCS#1 v1.5 over SHA-256 of
+    the raw body; ``webhook_signs="indent2"``: of the JSON re-serialised with indent 2, the
+    older page's form) and ``X-Edenai-Hash-Algorithm: SHA256``; body ``{event, job_id,
+    status, output, cost, user_parameters}``. Sent by ``send_webhooks()`` (op ``webhook`` for
+    the webhook faults). A malformed uuid or a bad body answers 422 ``HTTPValidationError``
     (FastAPI/pydantic style); an unknown job, 404; a bad key, 401; errors other than 422 are
     ``{"error": {"code": <status>, "message": ...}}``; rate limiting is 429 without
     ``Retry-After``. Canceled jobs read as ``fail``.
     """
 
     VENDOR: ClassVar[str] = "edenai"
-    OPS: ClassVar[tuple[str, ...]] = ("submit", "poll")
+    OPS: ClassVar[tuple[str, ...]] = ("submit", "poll", "webhook")
 
     def __init__(
         self,
@@ -53,6 +63,8 @@ class EdenAISimulator(Simulator):
         seed: int = 0,
         default_duration: float = 5.0,
         default_outcome: SimOutcome = "succeeded",
+        webhook_key: Any = None,
+        webhook_signs: Literal["raw", "indent2"] = "raw",
     ) -> None:
         super().__init__(
             api_key,
@@ -61,6 +73,8 @@ class EdenAISimulator(Simulator):
             default_duration=default_duration,
             default_outcome=default_outcome,
         )
+        self.webhook_key = webhook_key
+        self.webhook_signs = webhook_signs
 
     @property
     def api_key(self) -> str:
@@ -234,7 +248,68 @@ class EdenAISimulator(Simulator):
                 "webhook_receiver": body.get("webhook_receiver"),
             }
         )
+        hook = body.get("webhook_receiver")
+        if isinstance(hook, str) and self.webhook_key is not None:
+            self.outbox.queue(self._webhook(job, hook, body.get("user_webhook_parameters")))
         return self.json_reply(202, self.response(job))
+
+    # -- webhooks ------------------------------------------------------------------------------
+
+    def _sign(self, data: bytes) -> str:
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        signature: bytes = self.webhook_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        return signature.hex()
+
+    def _webhook(self, job: SimJob, url: str, user_parameters: Any) -> Outgoing:
+        """The webhook Eden AI sends when ``job`` ends (its body as of that moment)."""
+        parts = str(job.data.get("model", "")).split("/")
+        feature, subfeature = [*parts, "", ""][:2]
+        ok = job.outcome == "succeeded"
+        doc: dict[str, Any] = {
+            "event": "async_job_completed",
+            "job_id": job.id,
+            "status": "success" if ok else "fail",
+            "output": (
+                job.result if job.result is not None else default_output(feature, subfeature)
+            )
+            if ok
+            else None,
+            "cost": job.data.get("cost", DEFAULT_COST) if ok else "0",
+        }
+        if not ok:
+            doc["error"] = {"type": "ProviderError", "message": job.error or "Provider error."}
+        if user_parameters is not None:
+            doc["user_parameters"] = user_parameters
+        body = json.dumps(doc).encode()
+        signed = body if self.webhook_signs == "raw" else json.dumps(doc, indent=2).encode()
+        headers = (
+            ("content-type", "application/json"),
+            ("x-edenai-webhook", "true"),
+            ("x-edenai-signature", self._sign(signed)),
+            ("x-edenai-hash-algorithm", "SHA256"),
+        )
+        return Outgoing(
+            url=url, headers=headers, body=body, due=job.created + job.duration, job_id=job.id
+        )
+
+    def forge(self, hook: Outgoing, how: str) -> Outgoing:
+        """The webhook with a signature that does not match (``how="signature"``)."""
+        if how != "signature":
+            raise ValueError("Eden AI webhooks carry a signature, not a token")
+        headers = tuple(
+            (k, self._sign(b"not this body") if k == "x-edenai-signature" else v)
+            for k, v in hook.headers
+        )
+        return Outgoing(
+            url=hook.url,
+            headers=headers,
+            body=hook.body,
+            due=hook.due,
+            job_id=hook.job_id,
+            struck=True,
+        )
 
     def _poll(self, req: SimRequest) -> Reply:
         raw = str(req.path_params["job_id"])

@@ -10,6 +10,12 @@ Every kind is declared once, at the end of this module: a :class:`Kind` subclass
 holds its short form for :meth:`Fault.parse`, what it refuses when armed and what it does to a
 request (:meth:`Kind.strike`), and registers itself in :data:`KINDS`. A simulator looks a fault's
 kind up there and knows no kind by name.
+
+Webhook kinds (``webhook_drop``, ``webhook_late``, ``webhook_duplicate``, ``bad_signature``,
+``wrong_token``) hit what a simulator *sends*, not a request it answers: when a webhook goes
+out, the first armed webhook fault that matches it (``op="webhook"``, ``path_contains`` on the
+receiver's path) turns it into what is really sent (:meth:`Kind.outgoing`): nothing, later,
+twice, or forged. Request faults never hit a webhook, and webhook faults never a request.
 """
 
 from __future__ import annotations
@@ -40,6 +46,11 @@ FaultKind = Literal[
     "missing_field",
     "null_field",
     "extra_fields",
+    "webhook_drop",
+    "webhook_late",
+    "webhook_duplicate",
+    "bad_signature",
+    "wrong_token",
 ]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
@@ -240,12 +251,44 @@ class Fault:
         return cls(kind="extra_fields", fields=dict(fields), field=at)
 
     @classmethod
+    def webhook_drop(cls) -> Fault:
+        """Webhook fault: the webhook is never sent (the vendor lost it)."""
+        return cls(kind="webhook_drop")
+
+    @classmethod
+    def webhook_late(cls, seconds: float) -> Fault:
+        """Webhook fault: the webhook is sent ``seconds`` (simulator clock) after it was due."""
+        if not seconds >= 0:
+            raise ValueError("a webhook cannot be sent early")
+        return cls(kind="webhook_late", seconds=float(seconds))
+
+    @classmethod
+    def webhook_duplicate(cls, copies: int = 2) -> Fault:
+        """Webhook fault: the webhook is sent ``copies`` times (a vendor's retry, a replay)."""
+        if copies < 2:
+            raise ValueError("a duplicate means at least 2 copies")
+        return cls(kind="webhook_duplicate", size=int(copies))
+
+    @classmethod
+    def bad_signature(cls) -> Fault:
+        """Webhook fault (Eden AI): the signature does not match the body (a forgery, or a body
+        changed on the way)."""
+        return cls(kind="bad_signature")
+
+    @classmethod
+    def wrong_token(cls) -> Fault:
+        """Webhook fault (Phrase TMS): the secret token header carries another value."""
+        return cls(kind="wrong_token")
+
+    @classmethod
     def parse(cls, text: str) -> Fault:
         """A fault from a short spec, as a command line gives it: ``KIND[:ARG]``.
 
         ``503`` / ``http:503``, ``rate_limit[:SECONDS]``, ``alphasms_error:212``, ``drop``,
         ``drop:after``, ``slow:0.5``, ``truncated``, ``html[:STATUS]``, ``empty[:STATUS]``,
-        ``huge[:MIB]``, ``status_value:PAUSED``, ``missing_field:PATH``, ``null_field:PATH``.
+        ``huge[:MIB]``, ``status_value:PAUSED``, ``missing_field:PATH``, ``null_field:PATH``;
+        webhooks: ``webhook_drop``, ``webhook_late:SECONDS``, ``webhook_duplicate[:COPIES]``,
+        ``bad_signature``, ``wrong_token``.
         """
         kind, _, arg = text.strip().partition(":")
         if kind.isdigit():
@@ -260,11 +303,14 @@ class Fault:
         return fault
 
 
-def take(faults: list[Fault], method: str, path: str, op: str | None) -> Fault | None:
-    """The first of ``faults`` that hits this request, counted down (and removed when used
-    up); None if none does. The caller holds the simulator's lock."""
+def take(
+    faults: list[Fault], method: str, path: str, op: str | None, *, webhook: bool = False
+) -> Fault | None:
+    """The first of ``faults`` that hits this request (``webhook``: this outgoing webhook),
+    counted down (and removed when used up); None if none does. The caller holds the
+    simulator's lock."""
     for index, fault in enumerate(faults):
-        if not fault.matches(method, path, op):
+        if KINDS[fault.kind].webhook != webhook or not fault.matches(method, path, op):
             continue
         if fault.times is not None:
             if fault.times <= 1:
@@ -307,6 +353,27 @@ class Vendor(Protocol):
     def huge_parts(self) -> tuple[bytes, bytes]: ...
 
 
+@attrs.frozen
+class Outgoing:
+    """A webhook a simulator sends: where, its headers and body as the vendor makes them, and
+    when (simulator clock). ``struck``: a fault already acted on it (a late copy takes no
+    other)."""
+
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    due: float
+    job_id: str
+    struck: bool = False
+
+
+@runtime_checkable
+class SendsWebhooks(Protocol):
+    """A simulator whose vendor sends webhooks: how it forges one (for the fault kinds)."""
+
+    def forge(self, hook: Outgoing, how: str) -> Outgoing: ...
+
+
 @runtime_checkable
 class AnswersErrorCodes(Protocol):
     """A simulator whose vendor answers request-level error codes (AlphaSMS)."""
@@ -328,12 +395,36 @@ class Kind:
         """The fault for the short form ``KIND[:ARG]``; None: the kind has none."""
         return None
 
+    webhook: ClassVar[bool] = False
+    """It hits the webhooks a simulator sends (:meth:`outgoing`), not requests."""
+
     def check(self, fault: Fault, vendor: Vendor) -> None:
         """Refuse, when armed, a fault this simulator cannot express."""
 
     async def strike(self, fault: Fault, vendor: Vendor, exchange: Exchange) -> None:
         """Answer the request (or not) as this kind does."""
         raise NotImplementedError
+
+    def outgoing(self, fault: Fault, vendor: Vendor, hook: Outgoing) -> list[Outgoing]:
+        """What is really sent for ``hook`` (webhook kinds)."""
+        raise NotImplementedError
+
+
+class _Webhook(Kind):
+    """A webhook kind: armed only on a simulator that sends webhooks."""
+
+    webhook = True
+    forges: ClassVar[str | None] = None
+    """What it forges (``signature``/``token``), if anything; the vendor must know how."""
+
+    def parse(self, arg: str) -> Fault | None:
+        return Fault(kind=self.name)
+
+    def check(self, fault: Fault, vendor: Vendor) -> None:
+        if not isinstance(vendor, SendsWebhooks):
+            raise ValueError(f"{type(vendor).__name__} sends no webhooks")
+        if self.forges is not None:
+            vendor.forge(Outgoing(url="", headers=(), body=b"{}", due=0, job_id=""), self.forges)
 
 
 class _Replacing(Kind):
@@ -588,6 +679,56 @@ class _ExtraFields(_Editing):
     def edit(self, doc: Any, root: str, fault: Fault, vendor: Vendor) -> bool:
         _paths.merge_at(doc, _paths.join(root, fault.field), fault.fields)
         return True
+
+
+@_kind
+class _WebhookDrop(_Webhook):
+    name = "webhook_drop"
+
+    def outgoing(self, fault: Fault, vendor: Vendor, hook: Outgoing) -> list[Outgoing]:
+        return []
+
+
+@_kind
+class _WebhookLate(_Webhook):
+    name = "webhook_late"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.webhook_late(float(_required(arg)))
+
+    def outgoing(self, fault: Fault, vendor: Vendor, hook: Outgoing) -> list[Outgoing]:
+        return [attrs.evolve(hook, due=hook.due + fault.seconds, struck=True)]
+
+
+@_kind
+class _WebhookDuplicate(_Webhook):
+    name = "webhook_duplicate"
+
+    def parse(self, arg: str) -> Fault:
+        return Fault.webhook_duplicate(int(arg) if arg else 2)
+
+    def outgoing(self, fault: Fault, vendor: Vendor, hook: Outgoing) -> list[Outgoing]:
+        return [hook] * max(fault.size, 2)
+
+
+@_kind
+class _BadSignature(_Webhook):
+    name = "bad_signature"
+    forges = "signature"
+
+    def outgoing(self, fault: Fault, vendor: Vendor, hook: Outgoing) -> list[Outgoing]:
+        assert isinstance(vendor, SendsWebhooks)
+        return [vendor.forge(hook, "signature")]
+
+
+@_kind
+class _WrongToken(_Webhook):
+    name = "wrong_token"
+    forges = "token"
+
+    def outgoing(self, fault: Fault, vendor: Vendor, hook: Outgoing) -> list[Outgoing]:
+        assert isinstance(vendor, SendsWebhooks)
+        return [vendor.forge(hook, "token")]
 
 
 if set(KINDS) != set(FAULT_KINDS):  # pragma: no cover - a kind named but not declared

@@ -22,15 +22,23 @@ vendors.md §1 adds the other async endpoints and Phrase's help pages):
 * Errors: the documented status codes (vendors.md) with Phrase's error body ``{errorCode,
   errorDescription}`` (Phrase's public API convention: not in the seed, an inference).
 * Async request ids are int64 numbers (the seed's path parameter), counted up from 700000001.
+* Webhooks (vendors.md §1): an account webhook (``webhook_url``, ``webhook_token``: its
+  ``secretToken``) gets a ``PRE_TRANSLATION_FINISHED`` event when a pre-translate request ends,
+  the token in ``x-memsource-token`` (``webhook_header="x-phrase-token"``: the other name the
+  help pages give), not signed; it carries the project and job uids, not the async request id.
+  The body's exact shape is an inference (the events' field lists are not in the seed).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any, ClassVar
 
 from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
+from ._faults import Outgoing
+from ._hooks import WebhookSender
 from ._model import SimJob, SimOutcome
 from ._replies import Reply, iso_utc, reason
 
@@ -55,7 +63,7 @@ _ERROR_CODES = {
 }
 
 
-class PhraseTMSSimulator(Simulator):
+class PhraseTMSSimulator(WebhookSender, Simulator):
     """Phrase TMS async requests. Point a client at ``sim.url`` (``http://127.0.0.1:PORT/web``)
     with ``Authorization: ApiToken <sim.token>`` (or ``Bearer``), or log in with
     ``sim.user_name``/``sim.password`` (tokens then last 24 h of the simulator clock).
@@ -70,7 +78,7 @@ class PhraseTMSSimulator(Simulator):
 
     VENDOR: ClassVar[str] = "phrase-tms"
     BASE_PATH: ClassVar[str] = "/web"
-    OPS: ClassVar[tuple[str, ...]] = ("login", "poll", "list", "limits", "submit")
+    OPS: ClassVar[tuple[str, ...]] = ("login", "poll", "list", "limits", "submit", "webhook")
 
     USER: ClassVar[dict[str, str]] = {
         "firstName": "Sim",
@@ -92,6 +100,9 @@ class PhraseTMSSimulator(Simulator):
         default_duration: float = 5.0,
         default_outcome: SimOutcome = "succeeded",
         async_limit: int | None = DEFAULT_ASYNC_LIMIT,
+        webhook_url: str | None = None,
+        webhook_token: str | None = None,
+        webhook_header: str = "x-memsource-token",
     ) -> None:
         super().__init__(
             token,
@@ -105,6 +116,9 @@ class PhraseTMSSimulator(Simulator):
         self.async_limit = async_limit
         self.other_pending = 0
         self._counter = 700_000_000
+        self.webhook_url = webhook_url
+        self.webhook_token = webhook_token
+        self.webhook_header = webhook_header
 
     @property
     def token(self) -> str:
@@ -321,6 +335,8 @@ class PhraseTMSSimulator(Simulator):
                 "jobs": [j["uid"] for j in jobs],
             }
         )
+        if self.webhook_url is not None:
+            self.outbox.queue(self._webhook(job, self.webhook_url))
         return self.json_reply(
             202,
             {
@@ -330,4 +346,41 @@ class PhraseTMSSimulator(Simulator):
                     "action": "PRE_TRANSLATE",
                 }
             },
+        )
+
+    # -- webhooks ------------------------------------------------------------------------------
+
+    def _webhook(self, job: SimJob, url: str) -> Outgoing:
+        """The account webhook's event when a pre-translate request ends."""
+        doc = {
+            "event": "PRE_TRANSLATION_FINISHED",
+            "timestamp": int((job.created_wall + job.duration) * 1000),
+            "project": {"uid": job.data.get("project_uid")},
+            "jobs": [{"uid": uid} for uid in job.data.get("jobs", [])],
+        }
+        headers = [("content-type", "application/json")]
+        if self.webhook_token is not None:
+            headers.append((self.webhook_header, self.webhook_token))
+        return Outgoing(
+            url=url,
+            headers=tuple(headers),
+            body=json.dumps(doc).encode(),
+            due=job.created + job.duration,
+            job_id=job.id,
+        )
+
+    def forge(self, hook: Outgoing, how: str) -> Outgoing:
+        """The webhook with another token (``how="token"``)."""
+        if how != "token":
+            raise ValueError("Phrase TMS webhooks are not signed: they carry a token")
+        headers = tuple(
+            (k, "wrong-" + v[::-1] if k == self.webhook_header else v) for k, v in hook.headers
+        )
+        return Outgoing(
+            url=hook.url,
+            headers=headers,
+            body=hook.body,
+            due=hook.due,
+            job_id=hook.job_id,
+            struck=True,
         )
