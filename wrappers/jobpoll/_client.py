@@ -34,6 +34,7 @@ from ._core import (
     CallMachine,
     Machine,
     Start,
+    Stepped,
     call_machine,
     until_machine,
     wait_machine,
@@ -43,7 +44,8 @@ from ._errors import Error
 from ._flow import Flow, operation
 from ._policy import PollPolicy
 from ._status import JobStatus, PollStats
-from ._token import decode
+from ._step import PollStep
+from ._token import decode, token_from
 from ._transport import AsyncHttp, Request, SyncHttp
 
 T = TypeVar("T")
@@ -408,7 +410,7 @@ class Base:
     def _resumed(self, token: str, timeout: TimeoutArg) -> tuple[str, float | None, Start]:
         state = decode(token, vendor=self.vendor)
         limit = state.remaining() if isinstance(timeout, _Default) else self._budget(timeout)
-        start = Start(attempts=state.attempts, next_delay=state.next_delay)
+        start = Start(attempts=state.attempts, next_delay=state.next_delay, failures=state.failures)
         return self.check_job_id(state.job_id), limit, start
 
     @operation
@@ -453,6 +455,40 @@ class Base:
         check_wait(timeout, policy, on_update)
         jid, left, start = self._resumed(token, timeout)
         return wait_for(jid, left, policy or self._policy, start=start, on_update=on_update)
+
+    @operation
+    def step(
+        self,
+        job_id: str | int | None = None,
+        *,
+        token: str | None = None,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+    ) -> Flow[PollStep]:
+        """One step of a wait, for an engine that owns the sleep: exactly one poll of the job
+        (by ``job_id``, starting a wait, or by the ``token`` of the step before) and the
+        engine's decision, the same as :meth:`wait` would make. Returns a
+        :class:`jobpoll.PollStep`: the next token and the delay before the next step, or the
+        final status once done; raises what ``wait`` raises (a failed, canceled or missing
+        job, the deadline, a failure past ``max_retries``). ``timeout``: from a job id, the
+        whole wait's deadline from now (default: the client's); from a token, the time it
+        had left (default) or a new one."""
+        if (job_id is None) == (token is None):
+            raise TypeError("step() takes a job_id or a token=, not both or neither")
+        check_wait(timeout, policy)
+        pol = policy or self._policy
+        if token is not None:
+            jid, left, resumed = self._resumed(token, timeout)
+            start = Start(attempts=resumed.attempts, failures=resumed.failures, one=True)
+        else:
+            jid, left = self.check_job_id(job_id), self._budget(timeout)
+            start = Start(one=True)
+        try:
+            final = yield from wait_for(jid, left, pol, start=start)
+        except Stepped as step:
+            token_next = token_from(self.vendor, jid, step.stats, failures=step.failures)
+            return PollStep(self.vendor, jid, step.status, token_next, step.delay, step.error)
+        return PollStep(self.vendor, jid, final, None, None)
 
     def _wait_in(
         self, cycle: Cycle, job_id: str, policy: PollPolicy | None, on_update: OnUpdate | None
