@@ -283,6 +283,8 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
     if timeout is not None and timeout <= 0:
         raise tally.timed_out("the deadline had passed before the first poll", now)
     pending_delay = start.next_delay if start.attempts else None
+    if start.one and pace.too_late(now, deadline):  # a step with no time left for a poll
+        raise tally.timed_out("the deadline came first", now)
 
     while True:
         if lanes:
