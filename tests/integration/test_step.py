@@ -164,3 +164,17 @@ def test_tokens_without_failures_read_as_before():
     assert "fails" not in json.loads(base64.urlsafe_b64decode(again.split(".")[1] + "=="))
     with_fails = _token.encode(jobpoll.ResumeState("veza", "t-1", 4, 2.5, None, failures=2))
     assert jobpoll.parse_token(with_fails).failures == 2
+
+
+async def test_a_chain_keeps_one_absolute_deadline(veza_sim, connect, fake_clock):
+    task = veza_sim.add_job(duration=30)
+    veza = connect(veza_sim, policy=FAST)
+
+    step = await veza("step", task, timeout=600.0)
+    deadlines = {jobpoll.parse_token(step.token).deadline_at}
+    for _ in range(5):
+        fake_clock.advance(step.delay)
+        step = await veza("step", token=step.token)
+        deadlines.add(jobpoll.parse_token(step.token).deadline_at)
+
+    assert len(deadlines) == 1 and None not in deadlines

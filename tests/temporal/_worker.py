@@ -34,6 +34,7 @@ async def main() -> None:
     parser.add_argument("--initial", type=float, default=0.2)
     parser.add_argument("--multiplier", type=float, default=1.5)
     parser.add_argument("--max-delay", type=float, default=1.0)
+    parser.add_argument("--roles", default="workflows,activities")
     args = parser.parse_args()
     policy = jobpoll.PollPolicy(
         initial_delay=args.initial,
@@ -45,10 +46,13 @@ async def main() -> None:
         request_timeout=5.0,
     )
     client = await Client.connect(args.address)
-    from tests.temporal._workflows import Probe
+    from tests.temporal._workflows import Cycle, Probe
 
-    workers = [temporal.workflow_worker(client, workflows=[Probe])]
-    for vendor in args.vendors.split(","):
+    roles = args.roles.split(",")
+    workers = []
+    if "workflows" in roles:
+        workers.append(temporal.workflow_worker(client, workflows=[Probe, Cycle]))
+    for vendor in args.vendors.split(",") if "activities" in roles else ():
         jp = CLASSES[vendor](
             api_key=os.environ[env_name(vendor, "KEY")],
             base_url=os.environ[env_name(vendor, "URL")],

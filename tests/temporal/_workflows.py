@@ -30,3 +30,22 @@ class Probe:
                 "is_jobpoll": isinstance(err, jobpoll.Error),
             }
         return {"raised": None, "state": done.state, "attempts": done.attempts}
+
+
+@workflow.defn(name="jobpoll.tests.Cycle")
+class Cycle:
+    """Submit a Veza query task, wait for it, fetch its result (heartbeats every 2 s)."""
+
+    @workflow.run
+    async def run(self, spec: dict[str, Any], timeout: float) -> dict[str, Any]:
+        out = await temporal.run_job(
+            temporal.JobRequest("veza", "create_query_task", [spec]),
+            timeout=timeout,
+            heartbeat_timeout=2.0,
+            retry_interval=0.2,
+        )
+        return {
+            "job_id": out.finished.job_id,
+            "attempts": out.finished.attempts,
+            "result": out.result,
+        }

@@ -130,6 +130,7 @@ def workers(temporal_server: str) -> Iterator[Any]:
         made.append(WorkerProcess(temporal_server, env, *args))
         return made[-1]
 
+    start.address = temporal_server  # type: ignore[attr-defined]
     yield start
     for worker in made:
         worker.stop()

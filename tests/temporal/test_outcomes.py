@@ -64,6 +64,8 @@ async def test_succeeded(temporal_server, veza, worker):
     polls = [r for r in veza.requests if r.op == "poll" and job in r.path]
     assert len(polls) == out["attempts"]
     history = (await handle.fetch_history()).to_json()
+    i = history.find(CANARY)
+    print(history[max(0, i - 1500) : i + 200])
     assert CANARY not in history and job in history
 
 

@@ -45,7 +45,7 @@ from ._flow import Flow, operation
 from ._policy import PollPolicy
 from ._status import JobStatus, PollStats
 from ._step import PollStep
-from ._token import decode, token_from
+from ._token import ResumeState, decode, encode, wall_time
 from ._transport import AsyncHttp, Request, SyncHttp
 
 T = TypeVar("T")
@@ -483,11 +483,24 @@ class Base:
         else:
             jid, left = self.check_job_id(job_id), self._budget(timeout)
             start = Start(one=True)
+        # The deadline is one absolute instant for the whole chain: a token's is kept as it
+        # is (no drift between the wall and the monotonic clock from step to step).
+        if token is not None and isinstance(timeout, _Default):
+            deadline_at = decode(token).deadline_at
+        else:
+            deadline_at = None if left is None else wall_time() + left
         try:
             final = yield from wait_for(jid, left, pol, start=start)
         except Stepped as step:
-            token_next = token_from(self.vendor, jid, step.stats, failures=step.failures)
-            return PollStep(self.vendor, jid, step.status, token_next, step.delay, step.error)
+            state = ResumeState(
+                self.vendor,
+                jid,
+                attempts=step.stats.attempts,
+                next_delay=step.delay,
+                deadline_at=deadline_at,
+                failures=step.failures,
+            )
+            return PollStep(self.vendor, jid, step.status, encode(state), step.delay, step.error)
         return PollStep(self.vendor, jid, final, None, None)
 
     def _wait_in(

@@ -51,7 +51,12 @@ class ResumeState:
         """Seconds left before the deadline (may be <= 0), None for no deadline."""
         if self.deadline_at is None:
             return None
-        return self.deadline_at - (time.time() if now is None else now)
+        return self.deadline_at - (wall_time() if now is None else now)
+
+
+def wall_time() -> float:
+    """Unix time, as tokens read it (one place, so a test can put it on a fake clock)."""
+    return time.time()
 
 
 def _sign(payload: bytes, key: bytes) -> str:
@@ -87,7 +92,7 @@ def token_from(
     """The token that resumes a wait on ``vendor`` job ``job_id`` that had spent ``stats``
     (whether or not it ever saw a good status)."""
     remaining = stats.remaining_s
-    wall = time.time() if now is None else now
+    wall = wall_time() if now is None else now
     return encode(
         ResumeState(
             vendor=vendor,

@@ -421,7 +421,12 @@ async def wait_for_job(
 
 
 async def run_job(
-    job: JobRequest, *, timeout: float | timedelta, fetch_result: bool = True
+    job: JobRequest,
+    *,
+    timeout: float | timedelta,
+    fetch_result: bool = True,
+    heartbeat_timeout: float | timedelta = timedelta(seconds=10),
+    retry_interval: float | timedelta = timedelta(seconds=1),
 ) -> RunOutcome:
     """In a workflow: the whole cycle, submit → wait → result, within ``timeout``. The submit
     is tried once by the server (jobpoll retries inside what cannot create a second job): a
@@ -440,7 +445,13 @@ async def run_job(
     except ActivityError as err:
         raise _raised(err, job.vendor, "(not created)") from err
     left = seconds - (workflow.now().timestamp() - began)
-    finished = await wait_for_job(job.vendor, job_id, timeout=max(left, 1.0))
+    finished = await wait_for_job(
+        job.vendor,
+        job_id,
+        timeout=max(left, 1.0),
+        heartbeat_timeout=heartbeat_timeout,
+        retry_interval=retry_interval,
+    )
     if not fetch_result:
         return RunOutcome(finished)
     try:
