@@ -4,6 +4,7 @@ with its attempts, backoff and deadline intact, and the job is submitted exactly
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 import uuid
 
@@ -76,7 +77,7 @@ async def test_a_killed_worker_wait_is_carried_on_by_another(workers):
     polls = [r for r in sim.requests if r.op == "poll"]
     # Veza's result is read from the status endpoint: the last GET is the result fetch.
     resumed = [r.time for r in polls[polls_at_kill:-1]]
-    gaps = [b - a for a, b in zip(resumed, resumed[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(resumed)]
     print(
         f"\nkilled after {polls_at_kill} polls (heartbeat said {was.attempts}); the second "
         f"worker's first poll {resumed[0] - polls[polls_at_kill - 1].time:.2f} s after the "
