@@ -8,12 +8,47 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+from typing import Any
 
+from temporalio import activity
 from temporalio.client import Client
+from temporalio.worker import (
+    ActivityInboundInterceptor,
+    ExecuteActivityInput,
+    Interceptor,
+    UnsandboxedWorkflowRunner,
+)
 
 import jobpoll
 from jobpoll import temporal
+
+
+class Counting(ActivityInboundInterceptor):
+    """Counts the ``jobpoll.wait`` attempts this process ran (a poll each on a rate-limited
+    queue) into ``COUNTS``; written to ``--count-file`` so a test can tell workers apart."""
+
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        COUNTS[activity.info().task_queue] = COUNTS.get(activity.info().task_queue, 0) + 1
+        return await super().execute_activity(input)
+
+
+class Counter(Interceptor):
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        return Counting(next)
+
+
+COUNTS: dict[str, int] = {}
+
+
+async def write_counts(path: str) -> None:
+    while True:
+        with open(path + ".tmp", "w") as out:
+            json.dump(COUNTS, out)
+        os.replace(path + ".tmp", path)
+        await asyncio.sleep(0.2)
+
 
 CLASSES = {
     "veza": jobpoll.AsyncVeza,
@@ -35,6 +70,8 @@ async def main() -> None:
     parser.add_argument("--multiplier", type=float, default=1.5)
     parser.add_argument("--max-delay", type=float, default=1.0)
     parser.add_argument("--roles", default="workflows,activities")
+    parser.add_argument("--count-file", default=None)
+    parser.add_argument("--unsandboxed", action="store_true")
     args = parser.parse_args()
     policy = jobpoll.PollPolicy(
         initial_delay=args.initial,
@@ -51,7 +88,12 @@ async def main() -> None:
     roles = args.roles.split(",")
     workers = []
     if "workflows" in roles:
-        workers.append(temporal.workflow_worker(client, workflows=[Probe, Cycle]))
+        # The scale test runs its workflows unsandboxed: the sandbox's per-task cost, not
+        # jobpoll, would otherwise bound the throughput on a small machine.
+        extra: dict[str, Any] = {}
+        if args.unsandboxed:
+            extra["workflow_runner"] = UnsandboxedWorkflowRunner()
+        workers.append(temporal.workflow_worker(client, workflows=[Probe, Cycle], **extra))
     for vendor in args.vendors.split(",") if "activities" in roles else ():
         jp = CLASSES[vendor](
             api_key=os.environ[env_name(vendor, "KEY")],
@@ -65,12 +107,15 @@ async def main() -> None:
                 polls_per_second=args.rate,
                 inline_below=args.inline,
                 max_concurrent_activities=200,
+                interceptors=[Counter()],
             )
         )
     async with contextlib.AsyncExitStack() as stack:
         for w in workers:
             await stack.enter_async_context(w)
         print("ready", flush=True)
+        if args.count_file:
+            await write_counts(args.count_file)
         await asyncio.Event().wait()
 
 
