@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from temporalio import activity
@@ -44,9 +45,8 @@ COUNTS: dict[str, int] = {}
 
 async def write_counts(path: str) -> None:
     while True:
-        with open(path + ".tmp", "w") as out:
-            json.dump(COUNTS, out)
-        os.replace(path + ".tmp", path)
+        Path(path + ".tmp").write_text(json.dumps(COUNTS))
+        Path(path + ".tmp").replace(path)
         await asyncio.sleep(0.2)
 
 
