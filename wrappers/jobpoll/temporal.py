@@ -443,6 +443,13 @@ async def run_job(
             retry_policy=RetryPolicy(maximum_attempts=1),
         )
     except ActivityError as err:
+        if isinstance(err.cause, TemporalTimeout):  # a worker lost mid-submit, say
+            lost = CallTimeout(
+                f"the {job.vendor} submit did not finish within {seconds:g} s (a worker lost "
+                "while submitting?): whether a job was created is unknown",
+                vendor=job.vendor,
+            )
+            raise lost from err
         raise _raised(err, job.vendor, "(not created)") from err
     left = seconds - (workflow.now().timestamp() - began)
     finished = await wait_for_job(
