@@ -220,8 +220,9 @@ CRASHES = [
     " `next_retry_delay` | nothing | by construction (the outcome tests pass through it; no"
     " test kills a worker then) |",
     "| a Temporal worker dies during a submit | the workflow (it fails with `CallTimeout`"
-    " once the submit's start-to-close timeout, the cycle's, has passed) | whether the vendor created the job: the submit is not retried,"
-    " so look before submitting again | not tested by a kill |",
+    " once the submit's start-to-close timeout, the cycle's, has passed) | whether the"
+    " vendor created the job: the submit is not retried, so look before submitting again |"
+    " not tested by a kill |",
 ]
 """Crash rows: what survives a process crash (RELIABILITY.md "Crashes")."""
 

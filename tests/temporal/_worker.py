@@ -43,10 +43,14 @@ class Counter(Interceptor):
 COUNTS: dict[str, int] = {}
 
 
+def dump_counts(path: str) -> None:
+    Path(path + ".tmp").write_text(json.dumps(COUNTS))
+    Path(path + ".tmp").replace(path)
+
+
 async def write_counts(path: str) -> None:
     while True:
-        Path(path + ".tmp").write_text(json.dumps(COUNTS))
-        Path(path + ".tmp").replace(path)
+        await asyncio.to_thread(dump_counts, path)
         await asyncio.sleep(0.2)
 
 
