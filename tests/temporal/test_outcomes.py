@@ -4,6 +4,7 @@ credential reaches the workflow's history."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterator
@@ -49,7 +50,7 @@ async def probe(address: str, job_id: str, timeout: float = 10.0) -> tuple[dict[
         id=f"probe-{uuid.uuid4()}",
         task_queue=temporal.WORKFLOW_QUEUE,
     )
-    out = await handle.result()
+    out = await asyncio.wait_for(handle.result(), BOUND)
     assert time.monotonic() - began < BOUND
     return out, handle
 

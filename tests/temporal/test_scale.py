@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import json
+import os
 import time
 import uuid
 from pathlib import Path
@@ -21,16 +22,16 @@ from ._worker import env_name
 
 pytestmark = pytest.mark.slow
 
-JOBS = 1000
+JOBS = int(os.environ.get("JOBPOLL_T_JOBS", "1000"))
 RATE = 25.0  # polls a second per vendor, across both workers
 DURATION = 15.0  # seconds each job runs, from its workflow's start
 POLICY = ("--initial", "0.5", "--multiplier", "1.5", "--max-delay", "1.0")
 
 
-def busiest_second(times: list[float]) -> int:
-    """The most requests in any window of one second."""
+def busiest(times: list[float], window: float) -> int:
+    """The most requests in any window of ``window`` seconds."""
     times = sorted(times)
-    return max(bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times))
+    return max(bisect.bisect_left(times, t + window) - i for i, t in enumerate(times))
 
 
 async def test_a_thousand_jobs_two_workers_one_rate_per_vendor(workers, tmp_path: Path):
@@ -88,13 +89,16 @@ async def test_a_thousand_jobs_two_workers_one_rate_per_vendor(workers, tmp_path
         times = [r.time for r in sim.requests if r.op == "poll"]
         span = max(times) - min(times)
         mean = len(times) / span if span else float("inf")
-        busiest = busiest_second(times)
+        second, five = busiest(times, 1.0), busiest(times, 5.0)
         lines.append(
-            f"{vendor}: {len(times)} polls in {span:.1f} s = {mean:.1f}/s mean, busiest second "
-            f"{busiest} (limit {RATE:g}/s)"
+            f"{vendor}: {len(times)} polls in {span:.1f} s = {mean:.1f}/s mean; busiest second "
+            f"{second}, busiest 5 s {five} = {five / 5:.1f}/s (limit {RATE:g}/s)"
         )
         assert mean <= RATE * 1.05
-        assert busiest <= RATE * 1.3  # the server's token bucket allows a small burst
+        # The server's limiter lets about one second's worth through at once (a burst), so
+        # a one-second window may see up to twice the rate, a five-second one 1.2 times.
+        assert second <= RATE * 2
+        assert five <= RATE * 5 * 1.2
     lines.append(f"wait attempts per worker process: {per_worker}")
     print("\n".join(lines))
     for queue in (temporal.task_queue("veza"), temporal.task_queue("edenai")):

@@ -330,6 +330,9 @@ def workflow_worker(
     errors failing the workflow (``workflow_failure_exception_types``) rather than its task,
     and ``jobpoll`` passed through the workflow sandbox (its workflow-side code is
     deterministic; re-importing httpx in every sandbox would only cost time)."""
+    # An eagerly started activity skips the task queue's rate limit (temporalio/temporal#6800);
+    # jobpoll's activities run on other queues than their workflows anyway.
+    options.setdefault("disable_eager_activity_execution", True)
     options.setdefault(
         "workflow_runner",
         SandboxedWorkflowRunner(
