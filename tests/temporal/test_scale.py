@@ -23,7 +23,7 @@ from ._worker import env_name
 pytestmark = pytest.mark.slow
 
 JOBS = int(os.environ.get("JOBPOLL_T_JOBS", "1000"))
-RATE = 25.0  # polls a second per vendor, across both workers
+RATE = float(os.environ.get("JOBPOLL_T_RATE", "25"))  # polls a second per vendor, both workers
 DURATION = 15.0  # seconds each job runs, from its workflow's start
 POLICY = ("--initial", "0.5", "--multiplier", "1.5", "--max-delay", "1.0")
 

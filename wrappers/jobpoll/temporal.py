@@ -30,8 +30,9 @@ How a wait runs (``wait_for_job`` in a workflow, the ``jobpoll.wait`` activity o
 * One task queue per vendor (:func:`task_queue`). ``worker(..., polls_per_second=r)`` sets the
   queue's server-side rate (``max_task_queue_activities_per_second``): the server starts at
   most ``r`` activity attempts a second on the queue across all workers, and such a worker
-  polls once per attempt (no inline sleeps), so the vendor sees at most ``r`` polls a second
-  from every worker together (submits and result fetches on the queue count too).
+  polls once per attempt (no inline sleeps), so the vendor sees ``r`` polls a second from
+  every worker together (submits and result fetches on the queue count too). The server's
+  limiter admits about a second's worth at once: one second may see up to twice ``r``.
 """
 
 from __future__ import annotations
