@@ -178,3 +178,41 @@ async def test_a_chain_keeps_one_absolute_deadline(veza_sim, connect, fake_clock
         deadlines.add(jobpoll.parse_token(step.token).deadline_at)
 
     assert len(deadlines) == 1 and None not in deadlines
+
+
+async def test_a_chain_through_failures_is_the_wait_it_stands_for(veza_sim, connect, fake_clock):
+    # The same faults for both: two 503s (one naming Retry-After), then a rate limit.
+    def arm() -> None:
+        veza_sim.fault(Fault.http(503), times=1, op="poll")
+        veza_sim.fault(Fault.http(503, retry_after=3), times=1, op="poll")
+        veza_sim.fault(Fault.rate_limit(retry_after=2), times=1, op="poll")
+
+    veza = connect(veza_sim, policy=FAST)
+    first = veza_sim.add_job(duration=20)
+    arm()
+    steps = await _chain(veza, fake_clock, first)
+    second = veza_sim.add_job(duration=20)
+    arm()
+    slept_before = len(fake_clock.sleeps)
+    final = await veza("wait", second)
+
+    waited = fake_clock.sleeps[slept_before:]
+    assert [s.delay for s in steps[:-1]] == pytest.approx(waited)
+    assert [type(s.retried).__name__ for s in steps[:3]] == [
+        "APIError",
+        "APIError",
+        "RateLimited",
+    ]
+    assert steps[1].delay == pytest.approx(3.0) and steps[2].delay == pytest.approx(2.0)
+    assert len(steps) == final.stats.attempts
+
+
+async def test_an_unknown_status_is_polled_on(veza_sim, connect):
+    task = veza_sim.add_job(duration=30)
+    veza_sim.fault(Fault.status_value("WARMING_UP"), times=1, op="poll")
+
+    step = await connect(veza_sim, policy=FAST)("step", task)
+
+    assert not step.done and step.status is not None
+    assert not step.status.recognized and step.status.vendor_status == "WARMING_UP"
+    assert step.delay == pytest.approx(1.0)
