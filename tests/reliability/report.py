@@ -214,6 +214,36 @@ def policies() -> list[str]:
     return lines
 
 
+CRASHES = [
+    "## Crashes",
+    "",
+    "What a process crash costs a wait. The Temporal rows run on a real dev server",
+    "(`tests/temporal/`, not part of this suite's counts; `make test` runs them).",
+    "",
+    "| crash | what survives | what does not | tested by |",
+    "|---|---|---|---|",
+    "| the process running a plain `wait` dies | the job (the vendor's); a stored"
+    " `status.resume_token()` / `err.resume_token` / `step()` token: attempts, backoff, run of"
+    " failures, absolute deadline | the wait itself, unless you stored a token |"
+    " `tests/integration/test_resume.py`, `tests/integration/test_step.py` |",
+    "| a Temporal worker is SIGKILLed mid-wait (activity polling inline) | the wait: another"
+    " worker process carries it on from the last heartbeated token after the heartbeat"
+    " timeout, with the attempts, the backoff (the capped delay, not a fresh one) and the same"
+    " absolute deadline; the job is submitted once | polls after the last heartbeat the"
+    " server recorded (at most 80 % of the heartbeat timeout's worth) are not counted |"
+    " `tests/temporal/test_crash.py` |",
+    "| a Temporal worker dies between polls (a long delay handed back) | everything: no"
+    " activity is running; the server starts the next attempt on any worker at"
+    " `next_retry_delay` | nothing | by construction (the outcome tests pass through it; no"
+    " test kills a worker then) |",
+    "| a Temporal worker dies during a submit | the workflow (it fails with `CallTimeout`"
+    " once the submit's start-to-close timeout, the cycle's, has passed) | whether the"
+    " vendor created the job: the submit is not retried, so look before submitting again |"
+    " not tested by a kill |",
+]
+"""Crash rows: what survives a process crash (RELIABILITY.md "Crashes")."""
+
+
 def render(cases: list[Case], took: float, records: Records | None = None) -> str:
     results: dict[tuple[str, str, str], str] = {}
     for case in cases:
@@ -336,6 +366,8 @@ def render(cases: list[Case], took: float, records: Records | None = None) -> st
         "* **Secrets** never show in logs (any level, httpx included), errors, resume tokens,",
         "  reprs or CLI output; echoed credentials are cut out of body excerpts as `***`.",
         "* **Bad input** raises `ValueError`/`TypeError` naming the argument before any request.",
+        "",
+        *CRASHES,
         "",
         "## The suite",
         "",

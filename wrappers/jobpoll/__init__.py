@@ -31,6 +31,7 @@ from ._many import Outcome, as_completed, wait_all
 from ._policy import PollPolicy
 from ._predict import Forecast, Trend
 from ._status import JSON, JobState, JobStatus, PollStats
+from ._step import PollStep
 from ._token import ResumeState
 from ._token import decode as parse_token
 from ._version import __version__
@@ -94,6 +95,7 @@ __all__ = [
     "PhraseTMS",
     "PollPolicy",
     "PollStats",
+    "PollStep",
     "RateLimited",
     "ResumeState",
     "TimedOut",

@@ -35,6 +35,7 @@ from ._core import (
     CallMachine,
     Machine,
     Start,
+    Stepped,
     call_machine,
     until_machine,
     wait_machine,
@@ -44,7 +45,8 @@ from ._errors import Error
 from ._flow import Flow, operation
 from ._policy import PollPolicy
 from ._status import JobStatus, PollStats
-from ._token import decode
+from ._step import PollStep
+from ._token import ResumeState, decode, encode, wall_time
 from ._transport import AsyncHttp, Request, SyncHttp
 
 T = TypeVar("T")
@@ -436,7 +438,7 @@ class Base:
     def _resumed(self, token: str, timeout: TimeoutArg) -> tuple[str, float | None, Start]:
         state = decode(token, vendor=self.vendor)
         limit = state.remaining() if isinstance(timeout, _Default) else self._budget(timeout)
-        start = Start(attempts=state.attempts, next_delay=state.next_delay)
+        start = Start(attempts=state.attempts, next_delay=state.next_delay, failures=state.failures)
         return self.check_job_id(state.job_id), limit, start
 
     @operation
@@ -481,6 +483,53 @@ class Base:
         check_wait(timeout, policy, on_update)
         jid, left, start = self._resumed(token, timeout)
         return wait_for(jid, left, policy or self._policy, start=start, on_update=on_update)
+
+    @operation
+    def step(
+        self,
+        job_id: str | int | None = None,
+        *,
+        token: str | None = None,
+        timeout: TimeoutArg = DEFAULT,
+        policy: PollPolicy | None = None,
+    ) -> Flow[PollStep]:
+        """One step of a wait, for an engine that owns the sleep: exactly one poll of the job
+        (by ``job_id``, starting a wait, or by the ``token`` of the step before) and the
+        engine's decision, the same as :meth:`wait` would make. Returns a
+        :class:`jobpoll.PollStep`: the next token and the delay before the next step, or the
+        final status once done; raises what ``wait`` raises (a failed, canceled or missing
+        job, the deadline, a failure past ``max_retries``). ``timeout``: from a job id, the
+        whole wait's deadline from now (default: the client's); from a token, the time it
+        had left (default) or a new one."""
+        if (job_id is None) == (token is None):
+            raise TypeError("step() takes a job_id or a token=, not both or neither")
+        check_wait(timeout, policy)
+        pol = policy or self._policy
+        if token is not None:
+            jid, left, resumed = self._resumed(token, timeout)
+            start = Start(attempts=resumed.attempts, failures=resumed.failures, one=True)
+        else:
+            jid, left = self.check_job_id(job_id), self._budget(timeout)
+            start = Start(one=True)
+        # The deadline is one absolute instant for the whole chain: a token's is kept as it
+        # is (no drift between the wall and the monotonic clock from step to step).
+        if token is not None and isinstance(timeout, _Default):
+            deadline_at = decode(token).deadline_at
+        else:
+            deadline_at = None if left is None else wall_time() + left
+        try:
+            final = yield from wait_for(jid, left, pol, start=start)
+        except Stepped as step:
+            state = ResumeState(
+                self.vendor,
+                jid,
+                attempts=step.stats.attempts,
+                next_delay=step.delay,
+                deadline_at=deadline_at,
+                failures=step.failures,
+            )
+            return PollStep(self.vendor, jid, step.status, encode(state), step.delay, step.error)
+        return PollStep(self.vendor, jid, final, None, None)
 
     def _wait_in(
         self, cycle: Cycle, job_id: str, policy: PollPolicy | None, on_update: OnUpdate | None

@@ -68,10 +68,39 @@ class Observation:
 
 @attrs.frozen
 class Start:
-    """Where a wait starts from: fresh (the defaults) or resumed from a token."""
+    """Where a wait starts from: fresh (the defaults) or resumed from a token.
+
+    ``failures`` is the run of failed polls before this one (a token made by a step carries
+    it, so ``max_retries`` counts across steps). ``one`` makes the machine stop after one
+    poll: instead of sleeping it raises :class:`Stepped` with what it would do next (a
+    step: the caller owns the sleep)."""
 
     attempts: int = 0
     next_delay: float | None = None
+    failures: int = 0
+    one: bool = False
+
+
+class Stepped(Exception):  # internal signal: caught by the step flow, never leaves jobpoll
+    """A one-poll machine (``Start(one=True)``) polled once and would now sleep ``delay``:
+    the status it saw (None when the poll failed and is to be retried, ``error``), what the
+    wait has spent, and the run of failed polls to carry on."""
+
+    def __init__(
+        self,
+        *,
+        delay: float,
+        stats: PollStats,
+        status: JobStatus | None,
+        error: Error | None,
+        failures: int,
+    ) -> None:
+        super().__init__(delay)
+        self.delay = delay
+        self.stats = stats
+        self.status = status
+        self.error = error
+        self.failures = failures
 
 
 Machine = Generator[Command, "Observation | float", JobStatus]
@@ -247,7 +276,8 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
         planned=start.next_delay,
     )
     polls_here = 0
-    failures_in_row = 0
+    failures_in_row = start.failures
+    failed: Error | None = None  # the retried failure of this poll (a step reports it)
     pace = Pace(policy.min_poll_time)
     emitted: tuple[JobState, float | None] | None = None
     warned: set[str | None] | None = None
@@ -258,6 +288,8 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
     if timeout is not None and timeout <= 0:
         raise tally.timed_out("the deadline had passed before the first poll", now)
     pending_delay = start.next_delay if start.attempts else None
+    if start.one and pace.too_late(now, deadline):  # a step with no time left for a poll
+        raise tally.timed_out("the deadline came first", now)
 
     while True:
         if lanes:
@@ -315,6 +347,8 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
                 err.message,
                 extra={"jobpoll_retry": (failures_in_row, policy.max_retries, err.message)},
             )
+            if start.one:
+                failed = err
             del err
             status: JobStatus | None = None
         else:
@@ -373,6 +407,19 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
                 why = f"{_closed(vendor, shut)}, past the {timeout:g} s deadline"
                 raise tally.timed_out(why, now)
             delay = min(delay, room)
+
+        if start.one:  # a step: the caller owns the sleep; say what it is
+            tally.planned = delay
+            stats = tally.stats(now, delay)
+            raise Stepped(
+                delay=delay,
+                stats=stats,
+                status=tally.last_good(now)
+                if status is None
+                else attrs.evolve(status, stats=stats),
+                error=failed,
+                failures=failures_in_row,
+            )
 
         if status is not None:
             if log.isEnabledFor(logging.DEBUG):

@@ -1,7 +1,9 @@
 """Resume tokens: a wait, written down so that another process can carry it on.
 
 A token is ``jobpoll1.<base64url JSON>.<check>``. The JSON holds the vendor, the job id, the
-attempts so far, the next delay and the absolute deadline (Unix time, or null) — never a
+attempts so far, the next delay and the absolute deadline (Unix time, or null), and, when a
+step made it after failed polls, the run of failures (``fails``, absent when 0: a token from
+before it existed reads as 0, and an older reader ignores the key) — never a
 credential, never pickle. ``<check>`` is an HMAC-SHA256 over the JSON: with the default key
 it catches corruption, truncation and hand edits, not a determined forger (who gains nothing a
 job id would not give: the credentials stay with the resuming client). ``encode``/``decode``
@@ -42,12 +44,19 @@ class ResumeState:
     next_delay: float | None
     deadline_at: float | None
     """Unix time of the deadline; None: the wait had no deadline."""
+    failures: int = 0
+    """Failed polls in a row just before the token was made (a step's retries so far)."""
 
     def remaining(self, now: float | None = None) -> float | None:
         """Seconds left before the deadline (may be <= 0), None for no deadline."""
         if self.deadline_at is None:
             return None
-        return self.deadline_at - (time.time() if now is None else now)
+        return self.deadline_at - (wall_time() if now is None else now)
+
+
+def wall_time() -> float:
+    """Unix time, as tokens read it (one place, so a test can put it on a fake clock)."""
+    return time.time()
 
 
 def _sign(payload: bytes, key: bytes) -> str:
@@ -64,6 +73,8 @@ def encode(state: ResumeState, *, key: bytes | None = None) -> str:
         "next": state.next_delay,
         "deadline": state.deadline_at,
     }
+    if state.failures:  # absent when 0: the same tokens as before for every wait
+        body["fails"] = state.failures
     payload = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
     b64 = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
     return f"{PREFIX}.{b64}.{_sign(payload, key or _DEFAULT_KEY)}"
@@ -76,11 +87,12 @@ def token_from(
     *,
     key: bytes | None = None,
     now: float | None = None,
+    failures: int = 0,
 ) -> str:
     """The token that resumes a wait on ``vendor`` job ``job_id`` that had spent ``stats``
     (whether or not it ever saw a good status)."""
     remaining = stats.remaining_s
-    wall = time.time() if now is None else now
+    wall = wall_time() if now is None else now
     return encode(
         ResumeState(
             vendor=vendor,
@@ -88,6 +100,7 @@ def token_from(
             attempts=stats.attempts,
             next_delay=stats.next_delay_s,
             deadline_at=None if remaining is None else wall + remaining,
+            failures=failures,
         ),
         key=key,
     )
@@ -139,10 +152,14 @@ def decode(token: str, *, vendor: str | None = None, key: bytes | None = None) -
     attempts = body.get("attempts")
     if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
         raise _bad("'attempts' is not a whole number")
+    failures = body.get("fails", 0)
+    if isinstance(failures, bool) or not isinstance(failures, int) or failures < 0:
+        raise _bad("'fails' is not a whole number")
     return ResumeState(
         vendor=who,
         job_id=job_id,
         attempts=attempts,
         next_delay=_number(body, "next", optional=True),
         deadline_at=_number(body, "deadline", optional=True),
+        failures=failures,
     )
