@@ -178,12 +178,13 @@ def findings(results: dict[str, Any]) -> list[str]:
                 + (
                     "meets 5 KB."
                     if r["rss_per_job_kb"] <= scale.RSS_TARGET_KB
-                    else f"misses 5 KB ({r['rss_per_job_kb']:.1f} KB): a waiting job holds its "
-                    "task, its one wait coroutine, the machine's generator and tally, a sleep "
-                    "timer and future, and its last status and response (an `httpx.Response` "
-                    "with its headers, ~1.4 KB); the peak comes after the opening burst, "
-                    "whose queue for request slots (a future, a timeout and three coroutine "
-                    "frames per wait) leaves the allocator's pools fragmented."
+                    else f"misses 5 KB ({r['rss_per_job_kb']:.1f} KB): tracemalloc puts ~5.5 KB "
+                    "of Python objects on a waiting job (the machine's generator 0.5 KB, the wait "
+                    "coroutine 0.4, the task 0.4, the sleep's future and timer 0.3, the last "
+                    "response 0.8, the last status 0.3, the tally, stats and pacing 0.35, the "
+                    "rest in small pieces), and the allocator adds the rest; under 5 KB needs "
+                    "the last response kept as its raw pieces until an error or a status hands "
+                    "it out, a change to what `_core` keeps (notes below)."
                 )
             )
     if "lag" in results:
