@@ -1,6 +1,8 @@
 """``python -m bench [--quick] [--only NAME ...] [--out PATH]``: run them, write the report.
 
-The full run writes ``BENCHMARKS.md`` at the repository root and ``bench/requests_vs_lag.png``.
+The full run writes ``BENCHMARKS.md`` at the repository root and ``bench/requests_vs_lag.png``,
+keeping the report's hand-written notes (from its first ``## Notes`` heading on) after the
+new tables.
 ``--quick`` runs every benchmark at a small size in well under a minute and prints the report
 without touching the committed files, unless ``--out`` names where to write it.
 """
@@ -60,10 +62,26 @@ def main(argv: list[str] | None = None) -> int:
     if out is None:
         print(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        out.write_text(text + kept_notes(out), encoding="utf-8")
         print(f"bench: wrote {out}", file=sys.stderr)
     print(f"bench: all done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
+
+
+NOTES = "## Notes"
+"""Sections of the report that start with this heading are written by hand (figures measured
+separately, with their date and command): a rerun keeps them, after the tables."""
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written notes at the end of the report at ``path`` (from its first ``## Notes``
+    heading on), to write again after the new tables; "" when there are none."""
+    try:
+        old = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    at = old.find("\n" + NOTES)
+    return "\n" + old[at + 1 :].rstrip() + "\n" if at >= 0 else ""
 
 
 if __name__ == "__main__":

@@ -34,6 +34,9 @@ SCHEDULE_TARGET = 0.95
 """Share of the polls the policies schedule that the watcher must send."""
 BEHIND_TARGET_S = 0.5
 """Median seconds a job may be seen later than on its schedule."""
+BURST_S = 3.0
+"""The opening window (to the last probe interval that ends within it) whose poll demand is
+set against what the watcher sent in it."""
 VENDORS = ("phrase-tms", "phrase-mt", "veza", "edenai", "alphasms")
 
 
@@ -61,6 +64,45 @@ def _ideal_polls(policy: PollPolicy, duration: float) -> int:
         if now >= duration:
             return attempt
         now += policy.backoff(attempt, lambda: 0.5)
+
+
+def _ideal_times(policy: PollPolicy, duration: float) -> list[float]:
+    """The instants (from the job's start) of the polls the unjittered schedule sends."""
+    now, attempt, out = 0.0, 0, []
+    while True:
+        attempt += 1
+        out.append(now)
+        if now >= duration:
+            return out
+        now += policy.backoff(attempt, lambda: 0.5)
+
+
+def burst(
+    backend: str, names: list[str], ds: list[float], offsets: list[float], timeline: list[Any]
+) -> dict[str, float]:
+    """The opening burst: the polls the schedule asks for in the first ``BURST_S`` seconds
+    (every job starts together, so every first poll is due at once), what the watcher sent
+    in that window (the probe's ``timeline``: [t, started, finished, most in flight, loop
+    lag, CPU s, ...] per interval) and the CPU per request one core would need to keep up."""
+    rows = [row for row in timeline or [] if row[0] <= BURST_S + 0.05]
+    span = rows[-1][0] if rows else BURST_S
+    asked = sum(
+        1
+        for i, d in enumerate(ds)
+        for t in _ideal_times(_policy(backend, names[i % len(names)]), d)
+        if offsets[i] + t < span
+    )
+    sent = sum(row[1] for row in rows)
+    done = sum(row[2] for row in rows)
+    cpu = sum(row[5] for row in rows)
+    return {
+        "burst_s": span,
+        "burst_asked": asked,
+        "burst_sent": sent,
+        "burst_cpu_share": cpu / max(span, 1e-9),
+        "burst_cpu_per_request_us": cpu / max(done, 1) * 1e6,
+        "burst_needed_us": span / max(asked, 1) * 1e6,
+    }
 
 
 def simulators_ready() -> str | None:
@@ -257,6 +299,7 @@ def watch_once(
         _ideal_polls(_policy(backend, names[i % len(names)]), d) for i, d in enumerate(ds)
     )
     starved = _starved(sampled.rows, res["started"], max(res["finished"]))
+    opening = burst(backend, names, ds, [t - start for t in t0_of], res.get("timeline") or [])
     return {
         "mode": mode,
         "loop": loop,
@@ -289,6 +332,7 @@ def watch_once(
         "servers_cpu_per_request_us": sum(server_cpu) / max(res["requests"], 1) * 1e6,
         "cpu_per_request_us": res["cpu_s"] / max(res["requests"], 1) * 1e6,
         **starved,
+        **opening,
         "timeline": res.get("timeline"),
         "samples": sampled.rows,
         "watch_started": res["started"],
@@ -699,6 +743,8 @@ def markdown(res: dict[str, Any]) -> str:
                 "shifted later, so it sends fewer polls but is seen about as soon (the "
                 "behind-schedule column).",
             ]
+            if "burst_asked" in mine:
+                lines += ["", burst_sentence(mine)]
     threads = [r for r in res["rows"] if r["mode"] == "threads" and "failed" not in r]
     if mine is not None and threads:
         t = threads[-1]
@@ -712,6 +758,22 @@ def markdown(res: dict[str, Any]) -> str:
         lines += ["", _hold_markdown(res["hold"])]
     lines += ["", f"Took {res['seconds']:.1f} s.", ""]
     return "\n".join(lines)
+
+
+def burst_sentence(r: dict[str, Any]) -> str:
+    """What the opening burst asks of the watcher against what it sent (one paragraph)."""
+    asked, span = r["burst_asked"], r["burst_s"]
+    return (
+        f"**The opening burst**: in the first {span:.1f} s the schedule asks for "
+        f"{asked:,} polls ({asked / max(span, 1e-9):,.0f} a second: every job's first poll "
+        "and the next ones due within the window); the watcher sent "
+        f"{r['burst_sent']:,} ({r['burst_sent'] / max(span, 1e-9):,.0f} a second) at "
+        f"{r['burst_cpu_per_request_us']:.0f} µs of CPU per request (starting the waits "
+        "included), using "
+        f"{r['burst_cpu_share']:.0%} of a core. Sending them all on one core would take "
+        f"≤ {r['burst_needed_us']:.0f} µs of CPU per request, client and loopback kernel "
+        "work included."
+    )
 
 
 def _hold_markdown(h: dict[str, Any]) -> str:

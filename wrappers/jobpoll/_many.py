@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 TASK_NAME = "jobpoll wait"
 """The name of every job's task (one string for all: asyncio would make one per task)."""
 
+START_BATCH = 256
+"""Waits started per turn of the event loop. Each job's first step (its machine up to the
+first poll) runs in the turn after its task is made; 10,000 of them in one turn block the
+loop for a third of a second or more, while no request goes out or comes back. In batches,
+the first polls are on the wire while the rest are still being started."""
+
 
 @attrs.frozen
 class Outcome:
@@ -144,6 +150,8 @@ async def as_completed(
     index: dict[asyncio.Task[JobStatus], int] = {}
     try:
         for i, (client, job_id) in enumerate(pairs):
+            if i and not i % START_BATCH:
+                await asyncio.sleep(0)  # let the loop run the waits started so far
             jid, limit, pol = client._plan(job_id, timeout, policy)
             waiting = client._waiting(jid, limit, pol, None, None, routes.of(client))
             task = loop.create_task(waiting, name=TASK_NAME)
