@@ -134,3 +134,20 @@ def workers(temporal_server: str) -> Iterator[Any]:
     yield start
     for worker in made:
         worker.stop()
+
+
+def leaked(history_json: str, secret: str) -> str | None:
+    """Where ``secret`` shows in a workflow history exported as JSON: in its text (messages,
+    stack traces, identities) or inside any payload, which the export carries base64-encoded
+    (inputs, results, heartbeat details, failure details). None when nowhere."""
+    import base64
+    import re
+
+    at = history_json.find(secret)
+    if at >= 0:
+        return history_json[max(0, at - 300) : at + 100]
+    for data in re.findall(r'"data":\s*"([A-Za-z0-9+/=]+)"', history_json):
+        decoded = base64.b64decode(data).decode("utf-8", "replace")
+        if secret in decoded:
+            return decoded[:400]
+    return None

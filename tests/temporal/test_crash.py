@@ -16,6 +16,7 @@ from jobpoll import temporal
 from jobpoll.testing import VezaSimulator
 
 from ._worker import env_name
+from .conftest import leaked
 
 pytestmark = pytest.mark.slow
 
@@ -71,6 +72,7 @@ async def test_a_killed_worker_wait_is_carried_on_by_another(workers):
             await asyncio.sleep(0.05)
             after = await heartbeat_token(client, handle) or after
         out = await asyncio.wait_for(handle.result(), 25)
+        history = (await handle.fetch_history()).to_json()
 
     was, now = jobpoll.parse_token(before), jobpoll.parse_token(after)
     submits = [r for r in sim.requests if r.method == "POST"]
@@ -85,6 +87,7 @@ async def test_a_killed_worker_wait_is_carried_on_by_another(workers):
         f"{len(polls)} polls, {time.monotonic() - began:.1f} s"
     )
     assert len(submits) == 1  # the job was submitted exactly once
+    assert leaked(history, CANARY) is None  # nor in the heartbeats the retry read
     assert out["result"] == RESULT and out["job_id"] == was.job_id
     # The attempts carried on: the second worker started from the first one's count (the
     # last it heartbeated, at least the one seen before the kill).

@@ -106,8 +106,8 @@ class Cycle:
         self.deadline = with_grace(self.deadline, now, self.policy)
         return job_id
 
-    def left(self, now: float) -> float | None:
-        """Seconds left (may be <= 0); None: no deadline."""
+    def remaining(self, now: float) -> float | None:
+        """Seconds remaining (may be <= 0); None: no deadline."""
         return None if self.deadline is None else self.deadline - now
 
     @contextlib.contextmanager
@@ -170,11 +170,11 @@ class Until(Generic[T]):
 
 @attrs.frozen
 class Wait:
-    """Step: poll ``job_id`` until it is done, for ``left`` seconds at most (None: no
+    """Step: poll ``job_id`` until it is done, for ``remaining`` seconds at most (None: no
     deadline); the value is the final status."""
 
     job_id: str
-    left: float | None
+    remaining: float | None
     policy: PollPolicy
     start: Start | None = None
     on_update: OnUpdate | None = None
@@ -231,14 +231,14 @@ def each(flows: list[Flow[T]]) -> Flow[list[T]]:
 
 def wait_for(
     job_id: str,
-    left: float | None,
+    remaining: float | None,
     policy: PollPolicy,
     *,
     start: Start | None = None,
     on_update: OnUpdate | None = None,
 ) -> Flow[JobStatus]:
     """The flow of one :class:`Wait`."""
-    return cast(JobStatus, (yield Wait(job_id, left, policy, start, on_update)))
+    return cast(JobStatus, (yield Wait(job_id, remaining, policy, start, on_update)))
 
 
 class Base:
@@ -317,18 +317,18 @@ class Base:
     ) -> tuple[str, float | None, PollPolicy]:
         jid = self.check_job_id(job_id)
         check_wait(timeout, policy, on_update)
-        return jid, self._budget(timeout), policy or self._policy
+        return jid, self._timeout_s(timeout), policy or self._policy
 
     def _begin(
-        self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
+        self, jid: str, remaining: float | None, policy: PollPolicy, start: Start | None
     ) -> Callable[[float], Machine]:
         """How a wait's state machine starts, once the driver knows the time."""
-        return self._starting(jid, limit, policy, start, (self.lane,))
+        return self._starting(jid, remaining, policy, start, (self.lane,))
 
     def _starting(
         self,
         jid: str,
-        limit: float | None,
+        remaining: float | None,
         policy: PollPolicy,
         start: Start | None,
         lanes: _drive.Lanes,
@@ -339,15 +339,15 @@ class Base:
         if receiver is not None and start is None and receiver.tied(self.vendor, jid):
             return _webhooks.delayed(
                 policy.initial_delay,
-                limit,
-                lambda left: self._machine(jid, left, policy, start, lanes),
+                remaining,
+                lambda rest: self._machine(jid, rest, policy, start, lanes),
             )
-        return lambda now: self._machine(jid, limit, policy, start, lanes)
+        return lambda now: self._machine(jid, remaining, policy, start, lanes)
 
     def _machine(
         self,
         jid: str,
-        limit: float | None,
+        remaining: float | None,
         policy: PollPolicy,
         start: Start | None,
         lanes: _drive.Lanes,
@@ -358,22 +358,22 @@ class Base:
             jid,
             policy=policy,
             now=self._now(),
-            timeout=limit,
+            timeout=remaining,
             random=self._random,
             start=start,
             lanes=lanes,
         )
 
-    def _budget(self, timeout: TimeoutArg) -> float | None:
-        """The deadline a call's ``timeout`` stands for (the client's for DEFAULT)."""
+    def _timeout_s(self, timeout: TimeoutArg) -> float | None:
+        """Seconds a call's ``timeout`` stands for (the client's for DEFAULT; None: no deadline)."""
         return self._timeout if isinstance(timeout, _Default) else _config.timeout(timeout)
 
     @contextlib.contextmanager
     def _cycle(self, timeout: TimeoutArg, policy: PollPolicy | None) -> Iterator[Cycle]:
         """A whole-cycle call: one deadline from now for everything inside the block, and
         every job it creates named in any error leaving it."""
-        budget = self._budget(timeout)
-        deadline = None if budget is None else self._now() + budget
+        timeout_s = self._timeout_s(timeout)
+        deadline = None if timeout_s is None else self._now() + timeout_s
         cycle = Cycle(self, self.vendor, deadline, policy or self._policy)
         token = _CYCLE.set(cycle)
         try:
@@ -437,9 +437,9 @@ class Base:
 
     def _resumed(self, token: str, timeout: TimeoutArg) -> tuple[str, float | None, Start]:
         state = decode(token, vendor=self.vendor)
-        limit = state.remaining() if isinstance(timeout, _Default) else self._budget(timeout)
+        remaining = state.remaining() if isinstance(timeout, _Default) else self._timeout_s(timeout)
         start = Start(attempts=state.attempts, next_delay=state.next_delay, failures=state.failures)
-        return self.check_job_id(state.job_id), limit, start
+        return self.check_job_id(state.job_id), remaining, start
 
     @operation
     def status(self, job_id: str | int) -> Flow[JobStatus]:
@@ -466,8 +466,8 @@ class Base:
         on_update: OnUpdate | None = None,
     ) -> Flow[JobStatus]:
         """Poll until the job is done; return the final status or raise :class:`jobpoll.Error`."""
-        jid, left, pol = self._plan(job_id, timeout, policy, on_update)
-        return wait_for(jid, left, pol, on_update=on_update)
+        jid, remaining, pol = self._plan(job_id, timeout, policy, on_update)
+        return wait_for(jid, remaining, pol, on_update=on_update)
 
     @operation
     def resume(
@@ -481,8 +481,8 @@ class Base:
         """Carry on a wait from a resume token: by default with the time it had left, or with
         a new ``timeout``; the attempt count and backoff carry on either way."""
         check_wait(timeout, policy, on_update)
-        jid, left, start = self._resumed(token, timeout)
-        return wait_for(jid, left, policy or self._policy, start=start, on_update=on_update)
+        jid, remaining, start = self._resumed(token, timeout)
+        return wait_for(jid, remaining, policy or self._policy, start=start, on_update=on_update)
 
     @operation
     def step(
@@ -506,19 +506,19 @@ class Base:
         check_wait(timeout, policy)
         pol = policy or self._policy
         if token is not None:
-            jid, left, resumed = self._resumed(token, timeout)
+            jid, remaining, resumed = self._resumed(token, timeout)
             start = Start(attempts=resumed.attempts, failures=resumed.failures, one=True)
         else:
-            jid, left = self.check_job_id(job_id), self._budget(timeout)
+            jid, remaining = self.check_job_id(job_id), self._timeout_s(timeout)
             start = Start(one=True)
         # The deadline is one absolute instant for the whole chain: a token's is kept as it
         # is (no drift between the wall and the monotonic clock from step to step).
         if token is not None and isinstance(timeout, _Default):
             deadline_at = decode(token).deadline_at
         else:
-            deadline_at = None if left is None else wall_time() + left
+            deadline_at = None if remaining is None else wall_time() + remaining
         try:
-            final = yield from wait_for(jid, left, pol, start=start)
+            final = yield from wait_for(jid, remaining, pol, start=start)
         except Stepped as step:
             state = ResumeState(
                 self.vendor,
@@ -536,7 +536,7 @@ class Base:
     ) -> Flow[JobStatus]:
         """Wait for a job a whole-cycle call created, within the call's deadline."""
         return wait_for(
-            job_id, cycle.left(self._now()), policy or self._policy, on_update=on_update
+            job_id, cycle.remaining(self._now()), policy or self._policy, on_update=on_update
         )
 
     def __repr__(self) -> str:
@@ -635,16 +635,16 @@ class SyncClient(Base):
 
         Raises like :meth:`wait` when the job fails, is canceled, or the deadline comes first.
         """
-        jid, limit, pol = self._plan(job_id, timeout, policy)
-        return self._run(jid, limit, pol, None)
+        jid, remaining, pol = self._plan(job_id, timeout, policy)
+        return self._run(jid, remaining, pol, None)
 
     def _run(
-        self, jid: str, limit: float | None, policy: PollPolicy, start: Start | None
+        self, jid: str, remaining: float | None, policy: PollPolicy, start: Start | None
     ) -> Iterator[JobStatus]:
         if self._receiver is not None:
-            return self._woken(self._receiver, jid, limit, policy, start)
+            return self._woken(self._receiver, jid, remaining, policy, start)
         return _drive.run(
-            self._begin(jid, limit, policy, start),
+            self._begin(jid, remaining, policy, start),
             self._source,
             jid,
             http=self._http,
@@ -657,13 +657,13 @@ class SyncClient(Base):
         self,
         receiver: _webhooks.WebhookReceiver,
         jid: str,
-        limit: float | None,
+        remaining: float | None,
         policy: PollPolicy,
         start: Start | None,
     ) -> Generator[JobStatus, None, JobStatus]:
         """:meth:`_run` for a client with a webhook receiver: a delivery for the job ends
         the current sleep (``sleep_for``), so the next poll happens now."""
-        begin = self._begin(jid, limit, policy, start)
+        begin = self._begin(jid, remaining, policy, start)
         waker = receiver._listen(self.vendor, jid)
         try:
             return (
@@ -767,7 +767,7 @@ class SyncClient(Base):
             return _drive.send(self._http, step.request, step.timeout, (self.lane,))
         if isinstance(step, Each):
             return [self._drive(flow) for flow in step.flows]
-        statuses = self._run(step.job_id, step.left, step.policy, step.start)
+        statuses = self._run(step.job_id, step.remaining, step.policy, step.start)
         return self._finish(statuses, step.on_update)
 
     def close(self) -> None:
@@ -830,11 +830,11 @@ class AsyncClient(Base):
         self, job_id: str | int, *, timeout: TimeoutArg = DEFAULT, policy: PollPolicy | None = None
     ) -> AsyncIterator[JobStatus]:
         """Yield the job's status each time its state or progress changes, the final one last."""
-        jid, limit, pol = self._plan(job_id, timeout, policy)
+        jid, remaining, pol = self._plan(job_id, timeout, policy)
         if self._receiver is not None:
-            return self._awoken(self._receiver, jid, limit, pol)
+            return self._awoken(self._receiver, jid, remaining, pol)
         return _drive.arun(
-            self._begin(jid, limit, pol, None),
+            self._begin(jid, remaining, pol, None),
             self._source,
             jid,
             http=self._http,
@@ -844,10 +844,14 @@ class AsyncClient(Base):
         )
 
     async def _awoken(
-        self, receiver: _webhooks.WebhookReceiver, jid: str, limit: float | None, pol: PollPolicy
+        self,
+        receiver: _webhooks.WebhookReceiver,
+        jid: str,
+        remaining: float | None,
+        pol: PollPolicy,
     ) -> AsyncIterator[JobStatus]:
         """``watch`` for a client with a webhook receiver (see :meth:`_asleep_for`)."""
-        begin = self._begin(jid, limit, pol, None)
+        begin = self._begin(jid, remaining, pol, None)
         waker = receiver._listen(self.vendor, jid)
         try:
             async for status in _drive.arun(
@@ -871,7 +875,7 @@ class AsyncClient(Base):
     def _waiting(  # noqa: PLR0917  # a Wait step's fields, in order
         self,
         jid: str,
-        limit: float | None,
+        remaining: float | None,
         policy: PollPolicy,
         start: Start | None,
         on_update: OnUpdate | None,
@@ -879,9 +883,9 @@ class AsyncClient(Base):
     ) -> Coroutine[Any, Any, JobStatus]:
         """The one coroutine of a wait through ``lanes``: the machine, started now, driven."""
         if self._receiver is not None:
-            return self._awaken(self._receiver, jid, limit, policy, start, on_update, lanes)
+            return self._awaken(self._receiver, jid, remaining, policy, start, on_update, lanes)
         return _drive.wait(
-            self._machine(jid, limit, policy, start, lanes),
+            self._machine(jid, remaining, policy, start, lanes),
             self._source,
             jid,
             http=self._http,
@@ -895,14 +899,14 @@ class AsyncClient(Base):
         self,
         receiver: _webhooks.WebhookReceiver,
         jid: str,
-        limit: float | None,
+        remaining: float | None,
         policy: PollPolicy,
         start: Start | None,
         on_update: OnUpdate | None,
         lanes: _drive.Lanes,
     ) -> JobStatus:
         """:meth:`_waiting` for a client with a webhook receiver (see :meth:`_asleep_for`)."""
-        machine = self._starting(jid, limit, policy, start, lanes)(self._now())
+        machine = self._starting(jid, remaining, policy, start, lanes)(self._now())
         waker = receiver._listen(self.vendor, jid)
         try:
             return await _drive.wait(
@@ -995,7 +999,7 @@ class AsyncClient(Base):
             return await self._each(step.flows)
         lanes = (self.lane,)
         return await self._waiting(
-            step.job_id, step.left, step.policy, step.start, step.on_update, lanes
+            step.job_id, step.remaining, step.policy, step.start, step.on_update, lanes
         )
 
     async def _each(self, flows: list[Flow[T]]) -> list[T]:

@@ -33,7 +33,9 @@ def logger(vendor: str | None) -> logging.Logger:
 
 @attrs.frozen
 class Poll:
-    """Send one status request; ``timeout`` is already clamped to the deadline."""
+    """Send the machine's request once: a status poll (``wait_machine``), a one-shot call
+    (``call_machine``: submit, result, list) or a repeated read (``until_machine``);
+    ``timeout`` is already clamped to the deadline."""
 
     timeout: float
 
@@ -137,12 +139,12 @@ class Pace:
         floor = min(RESERVE_FLOOR, self.ceiling)
         return min(max(RESERVE_FACTOR * max(self.recent), floor), self.ceiling)
 
-    def room(self, now: float, deadline: float) -> float:
+    def remaining(self, now: float, deadline: float) -> float:
         """How long one may sleep at ``now`` and still make a request before ``deadline``
         with the reserve left; 0 when the request just made was the last that fits (less
         than half the reserve to spare: rounding, not time, would separate the two)."""
-        room = deadline - now - self.reserve
-        return room if room >= self.reserve / 2 else 0.0
+        remaining = deadline - now - self.reserve
+        return remaining if remaining >= self.reserve / 2 else 0.0
 
     def too_late(self, now: float, deadline: float | None) -> bool:
         """True when a request planned before ``deadline`` should no longer start at ``now``.
@@ -400,13 +402,13 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
             delay = tally.planned = shut  # one sleep, until the lane opens
         if deadline is not None:
             # The next poll needs the reserve before the deadline; sleep only up to there.
-            room = pace.room(now, deadline)
-            if room <= 0:
+            remaining = pace.remaining(now, deadline)
+            if remaining <= 0:
                 raise tally.timed_out(f"the {timeout:g} s deadline came first", now)
-            if shut is not None and shut > room:  # no poll may start before the deadline
+            if shut is not None and shut > remaining:  # no poll may start before the deadline
                 why = f"{_closed(vendor, shut)}, past the {timeout:g} s deadline"
                 raise tally.timed_out(why, now)
-            delay = min(delay, room)
+            delay = min(delay, remaining)
 
         if start.one:  # a step: the caller owns the sleep; say what it is
             tally.planned = delay
@@ -616,10 +618,10 @@ def until_machine(
         attempt += 1
         delay = policy.next_delay(attempt, None, random)
         if deadline is not None:
-            room = pace.room(now, deadline)
-            if room <= 0:
+            remaining = pace.remaining(now, deadline)
+            if remaining <= 0:
                 raise CallTimeout(f"{why}, and the deadline came first", vendor=vendor)
-            delay = min(delay, room)
+            delay = min(delay, remaining)
         logger(vendor).info("%s: %s, asking again in %.3g s", what, why, delay)
         woke = yield Sleep(delay)
         assert isinstance(woke, float | int), "a Sleep is answered with the time"
@@ -680,12 +682,12 @@ def _tries(  # noqa: PLR0912  # the keywords are the call's whole description
         if shut is not None:
             delay = shut
         if deadline is not None:
-            room = plan.room(now, deadline)
-            if room <= 0:
+            remaining = plan.remaining(now, deadline)
+            if remaining <= 0:
                 raise _out_of_time(err, what, failures, vendor)
-            if shut is not None and shut > room:
+            if shut is not None and shut > remaining:
                 raise _lane_out(err, shut, what, failures, vendor) from err
-            delay = min(delay, room)
+            delay = min(delay, remaining)
         logger(err.vendor).log(
             logging.WARNING if failures >= policy.max_retries else logging.INFO,
             "%s: request failed, retry %d/%d: %s",

@@ -81,9 +81,9 @@ def _undecodable(status_code: int, problem: str) -> MalformedResponse:
     )
 
 
-def too_slow(limit: float) -> Error:
-    """The retryable error of a request that did not complete within its ``limit`` seconds."""
-    err = _TransportError(f"no complete response within the {limit:.3g} s the request had")
+def too_slow(timeout: float) -> Error:
+    """The retryable error of a request that did not complete within its ``timeout`` seconds."""
+    err = _TransportError(f"no complete response within the {timeout:.3g} s the request had")
     err.unsent = False
     return err
 
@@ -247,22 +247,22 @@ class Deadline:
     """An absolute point on the monotonic clock (real time: the transport's own, whatever
     clock the engine was given), or none."""
 
-    __slots__ = ("at", "limit")
+    __slots__ = ("at", "timeout")
 
-    def __init__(self, limit: float | None) -> None:
-        self.limit = limit
-        self.at = None if limit is None else time.monotonic() + limit
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.at = None if timeout is None else time.monotonic() + timeout
 
-    def left(self) -> float | None:
+    def remaining(self) -> float | None:
         return None if self.at is None else self.at - time.monotonic()
 
     def over(self, margin: float = 0.0) -> bool:
         """True once less than ``margin`` seconds are left."""
-        left = self.left()
-        return left is not None and left < margin
+        remaining = self.remaining()
+        return remaining is not None and remaining < margin
 
     def error(self) -> Error:
-        return too_slow(self.limit or 0.0)
+        return too_slow(self.timeout or 0.0)
 
     def check(self) -> None:
         if self.over():

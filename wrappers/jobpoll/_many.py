@@ -152,8 +152,8 @@ async def as_completed(
         for i, (client, job_id) in enumerate(pairs):
             if i and not i % START_BATCH:
                 await asyncio.sleep(0)  # let the loop run the waits started so far
-            jid, limit, pol = client._plan(job_id, timeout, policy)
-            waiting = client._waiting(jid, limit, pol, None, None, routes.of(client))
+            jid, remaining, pol = client._plan(job_id, timeout, policy)
+            waiting = client._waiting(jid, remaining, pol, None, None, routes.of(client))
             task = loop.create_task(waiting, name=TASK_NAME)
             task.add_done_callback(put)
             index[task] = i

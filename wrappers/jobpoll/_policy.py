@@ -131,10 +131,10 @@ class PollPolicy:
             return None
         if forecast.confidence < _predict.MIN_CONFIDENCE:
             return None
-        left = forecast.end - now
+        remaining = forecast.end - now
         spread = forecast.spread
-        early = left - _predict.EARLY_Z * spread
-        past = left + _predict.LATE_Z * spread + _predict.PAST
+        early = remaining - _predict.EARLY_Z * spread
+        past = remaining + _predict.LATE_Z * spread + _predict.PAST
         if spread <= backoff and (past <= self.max_delay or early < backoff):
             target = past
         elif early >= backoff:

@@ -2,8 +2,11 @@
 
 Vendors describe a request as the keyword arguments of ``httpx.Client.build_request`` (the
 generated clients' ``_get_kwargs`` produce exactly that); this module adds the base URL, the
-credentials and the timeout, sends it with the size cap and the deadline of ``_http``, and
-turns every failure into a typed :class:`jobpoll.Error`.
+credentials and the timeout, and sends it with the size cap and the deadline of
+``_http``. It converts no failure itself: whatever a send raises becomes a typed
+:class:`jobpoll.Error` in
+:func:`jobpoll._http.transport_error` (httpx) or :func:`jobpoll._aiohttp.failed`
+(aiohttp); :meth:`_Base.failed` only hands it there and names the channel's vendor.
 
 The deadline. ``send(request, timeout)`` returns or raises within ``timeout`` seconds of real
 time, end to end, whatever the server does. httpx's own timeouts are per operation, and every
@@ -80,10 +83,10 @@ def _clamp(timeout: float | None, late: type[Exception]) -> float | None:
     deadline = _DEADLINE.get()
     if deadline is None:
         return timeout  # not one of our requests: the stream behaves as httpcore's own
-    left = deadline - time.monotonic()
-    if left <= 0:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
         raise late("the request's deadline passed")
-    return left if timeout is None else min(timeout, left)
+    return remaining if timeout is None else min(timeout, remaining)
 
 
 class _Stream(httpcore.NetworkStream):
@@ -105,8 +108,8 @@ class _Stream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        limit = _clamp(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._stream.start_tls(ssl_context, server_hostname, limit))
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, clamped))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -126,8 +129,10 @@ class _Backend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        limit = _clamp(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_tcp(host, port, limit, local_address, socket_options))
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(
+            self._backend.connect_tcp(host, port, clamped, local_address, socket_options)
+        )
 
     def connect_unix_socket(
         self,
@@ -135,8 +140,8 @@ class _Backend(httpcore.NetworkBackend):
         timeout: float | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        limit = _clamp(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_unix_socket(path, limit, socket_options))
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_unix_socket(path, clamped, socket_options))
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
@@ -161,8 +166,8 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        limit = _clamp(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, limit))
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, clamped))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -182,8 +187,8 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        limit = _clamp(timeout, httpcore.ConnectTimeout)
-        stream = await self._backend.connect_tcp(host, port, limit, local_address, socket_options)
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        stream = await self._backend.connect_tcp(host, port, clamped, local_address, socket_options)
         return _AsyncStream(stream)
 
     async def connect_unix_socket(
@@ -192,8 +197,8 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        limit = _clamp(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._backend.connect_unix_socket(path, limit, socket_options))
+        clamped = _clamp(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._backend.connect_unix_socket(path, clamped, socket_options))
 
     async def sleep(self, seconds: float) -> None:
         await self._backend.sleep(seconds)
@@ -526,12 +531,12 @@ class AsyncHttp(_Base):
         self, request: httpx.Request, limit: int, deadline: _http.Deadline
     ) -> httpx.Response:
         _DEADLINE.set(deadline.at)  # this task's own context: the caller's is untouched
-        limit_s = typing.cast(float, deadline.limit)
+        timeout_s = typing.cast(float, deadline.timeout)
         try:
-            async with asyncio.timeout(limit_s + ORPHAN_GRACE):
+            async with asyncio.timeout(timeout_s + ORPHAN_GRACE):
                 return await _http.asend(self.client, request, limit, deadline)
         except TimeoutError:  # asyncio's backstop (or a raw socket timeout from a transport)
-            raise self.failed(_http.too_slow(limit_s)) from None
+            raise self.failed(_http.too_slow(timeout_s)) from None
         except Error as err:
             raise self.failed(err) from None
         except Exception as exc:  # every failure of a request becomes typed

@@ -483,30 +483,30 @@ def _phrase_keys(doc: object) -> list[str]:
 
 
 def delayed(
-    first: float, limit: float | None, make: Callable[[float | None], Machine]
+    first: float, remaining: float | None, make: Callable[[float | None], Machine]
 ) -> Callable[[float], Machine]:
     """How a tied wait starts: a first sleep of ``first`` seconds (a webhook ends it), then the
-    wait's machine with what is left of ``limit``. The sleep keeps ``min_poll_time``-ish room:
+    wait's machine with what remains of ``remaining``. The sleep keeps ``min_poll_time``-ish room:
     it never eats the whole deadline."""
 
     def begin(now: float) -> Machine:
-        return _after(now, first, limit, make)
+        return _after(now, first, remaining, make)
 
     return begin
 
 
 def _after(
-    now: float, first: float, limit: float | None, make: Callable[[float | None], Machine]
+    now: float, first: float, remaining: float | None, make: Callable[[float | None], Machine]
 ) -> Generator[Any, Any, JobStatus]:
-    pause = first if limit is None else min(first, limit / 2)
+    pause = first if remaining is None else min(first, remaining / 2)
     slept = 0.0
     if pause > 0:
         woke = yield Sleep(pause)
         assert isinstance(woke, float | int), "a Sleep is answered with the time"
         slept = float(woke) - now
-        if limit is not None:
-            limit = max(limit - slept, 0.0)
-    machine = make(limit)
+        if remaining is not None:
+            remaining = max(remaining - slept, 0.0)
+    machine = make(remaining)
     try:  # the statuses count the first sleep in (elapsed, slept)
         command = next(machine)
         while True:

@@ -414,8 +414,8 @@ def _token_before_any_status(args: argparse.Namespace, elapsed: float) -> str:
         token: str = args.token
         return token
     timeout = getattr(args, "timeout", DEFAULT_TIMEOUT)  # the clients' default when not given
-    left = None if timeout is None else max(0.0, timeout - elapsed)
-    return token_from(args.vendor, args.job_id, PollStats(remaining_s=left))
+    remaining = None if timeout is None else max(0.0, timeout - elapsed)
+    return token_from(args.vendor, args.job_id, PollStats(remaining_s=remaining))
 
 
 if __name__ == "__main__":

@@ -38,8 +38,8 @@ VENDOR: Final = "alphasms"
 DEFAULT_URL: Final = "https://alphasms.net"
 """Also served as https://alphasms.ua, https://portal.interconnect.solutions,
 https://blackbox.business: pass one of those as ``base_url`` for that brand."""
-ENV_URL: Final = "ALPHASMS_URL"
-ENV_KEY: Final = "ALPHASMS_API_KEY"
+URL_ENV: Final = "ALPHASMS_URL"
+KEY_ENV: Final = "ALPHASMS_API_KEY"
 PATH: Final = "/api/xml.php"
 HEADERS: Final = {"Content-Type": "text/xml; charset=utf-8"}
 
@@ -61,10 +61,10 @@ id check, like every vendor's, among the facts (it lives with the XML it travels
 
 def _settings(api_key: str | None, base_url: str | None) -> Settings:
     """What a client is made of, validated: the key travels in the XML body, not a header."""
-    key = _config.secret(api_key, ENV_KEY, name="api_key", xml=True)
+    key = _config.secret(api_key, KEY_ENV, name="api_key", xml=True)
     if not _xml.xml_text_ok(key.reveal()) or any(c.isspace() for c in key.reveal()):
         raise ValueError("api_key contains whitespace or characters that cannot travel in XML")
-    url = _config.base_url(base_url, ENV_URL, DEFAULT_URL)
+    url = _config.base_url(base_url, URL_ENV, DEFAULT_URL)
     return Settings(url, {}, (key.reveal(),), _Source(key))
 
 
