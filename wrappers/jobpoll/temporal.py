@@ -59,20 +59,12 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 with workflow.unsafe.imports_passed_through():
+    from . import _errors
     from ._client import AsyncClient
     from ._errors import (
-        APIError,
-        AuthError,
         CallTimeout,
         Error,
-        InvalidToken,
-        JobCanceled,
         JobFailed,
-        JobNotFinished,
-        JobNotFound,
-        MalformedResponse,
-        RateLimited,
-        TransportError,
         WaitTimeout,
     )
     from ._status import JSON, JobState, PollStats
@@ -113,23 +105,11 @@ SUBMITS: Mapping[str, tuple[str, ...]] = {
 }
 """The methods the ``jobpoll.submit`` activity may call, per vendor (each returns a job id)."""
 
+# Every jobpoll error by its class name, to raise in the workflow what the activity raised.
 _ERRORS: dict[str, type[Error]] = {
-    cls.__name__: cls
-    for cls in (
-        APIError,
-        AuthError,
-        CallTimeout,
-        Error,
-        InvalidToken,
-        JobCanceled,
-        JobFailed,
-        JobNotFinished,
-        JobNotFound,
-        MalformedResponse,
-        RateLimited,
-        TransportError,
-        WaitTimeout,
-    )
+    name: cls
+    for name, cls in vars(_errors).items()
+    if isinstance(cls, type) and issubclass(cls, Error)
 }
 
 
