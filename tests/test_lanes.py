@@ -226,3 +226,25 @@ def test_bad_lane_limits_are_refused(kw, word):
         Lane(**kw)
     with pytest.raises(TypeError, match="lane"):
         Toy(Script([httpx.Response(200)]), FakeClock()).lane = "veza"  # type: ignore[assignment]
+
+
+def test_a_sleep_ended_early_does_not_move_a_request_ahead_of_its_lane():
+    # A webhook's wake ends a wait's sleep early; when that sleep was the lane's rate spacing,
+    # the request still starts at the turn it took, not at the wake.
+    from jobpoll._core import Poll, Sleep, wait_machine
+
+    lane = Lane(rate=2)  # one request start every 0.5 s
+    policy = PollPolicy(jitter=0)
+
+    def machine(job: str):
+        return wait_machine(
+            "toy", job, policy=policy, now=0.0, timeout=60, random=lambda: 0.5, lanes=(lane,)
+        )
+
+    first, second = machine("a"), machine("b")
+    assert isinstance(next(first), Poll)  # a takes the turn at 0
+    step = next(second)
+    assert step == Sleep(0.5)  # b's turn is at 0.5
+    woken = second.send(0.1)  # its sleep ended at 0.1 (a wake)
+    assert woken == Sleep(pytest.approx(0.4))  # it sleeps on to its turn
+    assert isinstance(second.send(0.5), Poll)

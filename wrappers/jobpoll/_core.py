@@ -211,9 +211,10 @@ def _admit(
             lane._take(at)
         if at <= now:
             return now
-        woke = yield Sleep(at - now)
-        assert isinstance(woke, float | int), "a Sleep is answered with the time"
-        now = float(woke)
+        while now < at:  # a sleep ended early (a webhook's wake) does not move our turn
+            woke = yield Sleep(at - now)
+            assert isinstance(woke, float | int), "a Sleep is answered with the time"
+            now = float(woke)
         if _opens(lanes) <= now:
             return now  # our turn; a rate-limit answer seen meanwhile sends us round again
 
