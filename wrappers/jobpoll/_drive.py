@@ -228,7 +228,8 @@ async def wait(
     try:
         command = next(machine)
         while True:
-            reply: Observation | float
+            # The observation goes straight into the machine: no local keeps the last
+            # response alive while the wait sleeps (10,000 waiting jobs, 10,000 responses).
             if isinstance(command, Sleep):
                 if sleep is asyncio.sleep:  # the default: a timer, without a coroutine
                     wake = loop.create_future()
@@ -239,14 +240,15 @@ async def wait(
                         timer.cancel()
                 else:
                     await sleep(command.seconds)
-                reply = clock()
+                command = machine.send(clock())
             elif isinstance(command, Poll):
-                reply = await _apoll(source, job_id, request, command.timeout, http, clock, lanes)
+                command = machine.send(
+                    await _apoll(source, job_id, request, command.timeout, http, clock, lanes)
+                )
             else:
                 if on_update is not None:
                     on_update(command.status)
-                reply = clock()
-            command = machine.send(reply)
+                command = machine.send(clock())
     except StopIteration as stop:
         final: JobStatus = stop.value
         return final
