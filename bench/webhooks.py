@@ -2,9 +2,9 @@
 
 The same job populations as ``bench/lag.py`` (log-normal durations, median 30 s, p99 20 min,
 the same seeds). A job submitted on a client with a ``WebhookReceiver`` is tied to it: its wait
-runs exactly what the client runs — ``jobpoll._webhooks.delayed`` (a first sleep of the
-fallback policy's first delay) and then ``jobpoll._core.wait_machine`` on the receiver's
-fallback policy — on an injected clock, where a verified webhook ends the sleep it falls in
+runs exactly what the client runs — ``jobpoll._core.wait_machine`` on the receiver's
+fallback policy, started with ``Start(first_sleep=...)`` (a first sleep of the fallback
+policy's first delay) — on an injected clock, where a verified webhook ends the sleep it falls in
 (the wake path: the machine is sent the time, and polls). The webhook arrives ``LATENCY``
 seconds after the job ends (an assumption: neither vendor documents a delivery delay), or never
 when it is dropped. Requests per job count every status request; the ratio is against the
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from jobpoll import JobState, JobStatus, PollPolicy
-from jobpoll._core import Emit, Observation, Poll, Sleep, wait_machine
-from jobpoll._webhooks import FALLBACK_POLICY, delayed
+from jobpoll._core import Emit, Observation, Poll, Sleep, Start, wait_machine
+from jobpoll._webhooks import FALLBACK_POLICY
 
 from . import lag
 from ._common import Spread, ratio_spread, table
@@ -42,14 +42,10 @@ def via_hybrid(
 ) -> tuple[int, float]:
     """One tied wait against a job ending at ``duration`` whose webhook arrives at
     ``webhook_at`` (None: dropped). Returns (requests, time the end was seen)."""
-    begin = delayed(
-        policy.initial_delay,
-        None,
-        lambda left: wait_machine(
-            "bench", "j", policy=policy, now=0.0, timeout=left, random=rnd, start=None
-        ),
+    start = Start(first_sleep=policy.initial_delay)
+    machine = wait_machine(
+        "bench", "j", policy=policy, now=0.0, timeout=None, random=rnd, start=start
     )
-    machine = begin(0.0)
     now = 0.0
     polls = 0
     pending = webhook_at
@@ -194,7 +190,8 @@ def markdown(res: dict[str, Any]) -> str:
         "submitted on a client given `webhooks=WebhookReceiver(...)` is tied to it: its wait "
         "first sleeps the fallback policy's first delay, and a verified webhook ends whatever "
         "sleep it falls in, so the next poll happens then and decides. What runs is the "
-        "client's own path (`_webhooks.delayed` + `_core.wait_machine`) on an injected clock. "
+        "client's own path (`_core.wait_machine` with `Start(first_sleep=...)`) on an "
+        "injected clock. "
         f"A webhook arrives {LATENCY:g} s after its job ends (assumed: neither vendor documents "
         "a delivery delay) or never (dropped, chosen per job at random). Fallback policy: "
         f"`PollPolicy(initial_delay={p.initial_delay:g}, multiplier={p.multiplier:g}, "

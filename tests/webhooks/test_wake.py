@@ -200,9 +200,10 @@ def test_the_first_sleep_keeps_room_for_the_deadline(keys):
     )
     sim.next_job(duration=100)
     job_id = eden.submit(MODEL, AUDIO)
-    with pytest.raises(jobpoll.WaitTimeout):
+    with pytest.raises(jobpoll.WaitTimeout) as caught:
         eden.wait(job_id, timeout=20)
     assert polls[0] == 10.0  # half the deadline, not the fallback's 120 s
+    assert caught.value.stats.slept_s >= 10.0  # the error counts the first sleep too
     assert clock.now() <= 20.0
 
 

@@ -323,26 +323,7 @@ class Base:
         self, jid: str, remaining: float | None, policy: PollPolicy, start: Start | None
     ) -> Callable[[float], Machine]:
         """How a wait's state machine starts, once the driver knows the time."""
-        return self._starting(jid, remaining, policy, start, (self.lane,))
-
-    def _starting(
-        self,
-        jid: str,
-        remaining: float | None,
-        policy: PollPolicy,
-        start: Start | None,
-        lanes: _drive.Lanes,
-    ) -> Callable[[float], Machine]:
-        """A fresh wait on a job tied to this client's webhook receiver first sleeps the
-        policy's first delay (a webhook ends that sleep); every other wait polls at once."""
-        receiver = self._receiver
-        if receiver is not None and start is None and receiver.tied(self.vendor, jid):
-            return _webhooks.delayed(
-                policy.initial_delay,
-                remaining,
-                lambda rest: self._machine(jid, rest, policy, start, lanes),
-            )
-        return lambda now: self._machine(jid, remaining, policy, start, lanes)
+        return lambda now: self._machine(jid, remaining, policy, start, (self.lane,))
 
     def _machine(
         self,
@@ -352,7 +333,12 @@ class Base:
         start: Start | None,
         lanes: _drive.Lanes,
     ) -> Machine:
-        """A wait's state machine, starting now, through ``lanes``."""
+        """A wait's state machine, starting now, through ``lanes``. A fresh wait on a job
+        tied to this client's webhook receiver first sleeps the policy's first delay (a
+        webhook ends that sleep); every other wait polls at once."""
+        receiver = self._receiver
+        if receiver is not None and start is None and receiver.tied(self.vendor, jid):
+            start = Start(first_sleep=policy.initial_delay)
         return wait_machine(
             self.vendor,
             jid,
@@ -906,7 +892,7 @@ class AsyncClient(Base):
         lanes: _drive.Lanes,
     ) -> JobStatus:
         """:meth:`_waiting` for a client with a webhook receiver (see :meth:`_asleep_for`)."""
-        machine = self._starting(jid, remaining, policy, start, lanes)(self._now())
+        machine = self._machine(jid, remaining, policy, start, lanes)
         waker = receiver._listen(self.vendor, jid)
         try:
             return await _drive.wait(

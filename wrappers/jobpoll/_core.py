@@ -75,12 +75,15 @@ class Start:
     ``failures`` is the run of failed polls before this one (a token made by a step carries
     it, so ``max_retries`` counts across steps). ``one`` makes the machine stop after one
     poll: instead of sleeping it raises :class:`Stepped` with what it would do next (a
-    step: the caller owns the sleep)."""
+    step: the caller owns the sleep). ``first_sleep`` is slept before the first poll (a
+    wait that expects a push, a webhook, to end that sleep), at most half the time to the
+    deadline."""
 
     attempts: int = 0
     next_delay: float | None = None
     failures: int = 0
     one: bool = False
+    first_sleep: float = 0.0
 
 
 class Stepped(Exception):  # internal signal: caught by the step flow, never leaves jobpoll
@@ -293,6 +296,12 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
     pending_delay = start.next_delay if start.attempts else None
     if start.one and pace.too_late(now, deadline):  # a step with no time left for a poll
         raise tally.timed_out("the deadline came first", now)
+    pause = start.first_sleep if deadline is None else min(start.first_sleep, (deadline - now) / 2)
+    if pause > 0:
+        woke = yield Sleep(pause)
+        assert isinstance(woke, float | int), "a Sleep is answered with the time"
+        tally.slept += float(woke) - now
+        now = float(woke)
 
     while True:
         if lanes:

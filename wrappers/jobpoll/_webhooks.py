@@ -24,9 +24,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._core import Emit, Machine, Sleep
 from ._policy import PollPolicy
-from ._status import JobStatus
 
 log = logging.getLogger("jobpoll.webhooks")
 
@@ -477,51 +475,3 @@ def _phrase_keys(doc: object) -> list[str]:
         elif name in ("uid", "projectUid", "jobUid") and isinstance(value, str) and value:
             keys.append(value)
     return keys
-
-
-# -- the wake path of a wait (used by the clients) ---------------------------------------------
-
-
-def delayed(
-    first: float, remaining: float | None, make: Callable[[float | None], Machine]
-) -> Callable[[float], Machine]:
-    """How a tied wait starts: a first sleep of ``first`` seconds (a webhook ends it), then the
-    wait's machine with what remains of ``remaining``. The sleep keeps ``min_poll_time``-ish room:
-    it never eats the whole deadline."""
-
-    def begin(now: float) -> Machine:
-        return _after(now, first, remaining, make)
-
-    return begin
-
-
-def _after(
-    now: float, first: float, remaining: float | None, make: Callable[[float | None], Machine]
-) -> Generator[Any, Any, JobStatus]:
-    pause = first if remaining is None else min(first, remaining / 2)
-    slept = 0.0
-    if pause > 0:
-        woke = yield Sleep(pause)
-        assert isinstance(woke, float | int), "a Sleep is answered with the time"
-        slept = float(woke) - now
-        if remaining is not None:
-            remaining = max(remaining - slept, 0.0)
-    machine = make(remaining)
-    try:  # the statuses count the first sleep in (elapsed, slept)
-        command = next(machine)
-        while True:
-            if isinstance(command, Emit):
-                command = Emit(_counting(command.status, slept))
-            command = machine.send((yield command))
-    except StopIteration as stop:
-        return _counting(stop.value, slept)
-    finally:
-        machine.close()
-
-
-def _counting(status: JobStatus, slept: float) -> JobStatus:
-    stats = status.stats
-    return attrs.evolve(
-        status,
-        stats=attrs.evolve(stats, elapsed_s=stats.elapsed_s + slept, slept_s=stats.slept_s + slept),
-    )
