@@ -421,11 +421,15 @@ class Base:
             return self._policy.request_timeout
         return min(self._policy.request_timeout, self._timeout)
 
-    def _resumed(self, token: str, timeout: TimeoutArg) -> tuple[str, float | None, Start]:
+    def _resumed(
+        self, token: str, timeout: TimeoutArg
+    ) -> tuple[str, float | None, Start, float | None]:
+        """A token read once: the job, the time remaining, where the wait starts, and the
+        token's absolute deadline (wall clock; None: none)."""
         state = decode(token, vendor=self.vendor)
         remaining = state.remaining() if isinstance(timeout, _Default) else self._timeout_s(timeout)
         start = Start(attempts=state.attempts, next_delay=state.next_delay, failures=state.failures)
-        return self.check_job_id(state.job_id), remaining, start
+        return self.check_job_id(state.job_id), remaining, start, state.deadline_at
 
     @operation
     def status(self, job_id: str | int) -> Flow[JobStatus]:
@@ -467,7 +471,7 @@ class Base:
         """Carry on a wait from a resume token: by default with the time it had left, or with
         a new ``timeout``; the attempt count and backoff carry on either way."""
         check_wait(timeout, policy, on_update)
-        jid, remaining, start = self._resumed(token, timeout)
+        jid, remaining, start, _ = self._resumed(token, timeout)
         return wait_for(jid, remaining, policy or self._policy, start=start, on_update=on_update)
 
     @operation
@@ -492,16 +496,14 @@ class Base:
         check_wait(timeout, policy)
         pol = policy or self._policy
         if token is not None:
-            jid, remaining, resumed = self._resumed(token, timeout)
+            jid, remaining, resumed, deadline_at = self._resumed(token, timeout)
             start = Start(attempts=resumed.attempts, failures=resumed.failures, one=True)
         else:
             jid, remaining = self.check_job_id(job_id), self._timeout_s(timeout)
             start = Start(one=True)
         # The deadline is one absolute instant for the whole chain: a token's is kept as it
         # is (no drift between the wall and the monotonic clock from step to step).
-        if token is not None and isinstance(timeout, _Default):
-            deadline_at = decode(token).deadline_at
-        else:
+        if token is None or not isinstance(timeout, _Default):
             deadline_at = None if remaining is None else wall_time() + remaining
         try:
             final = yield from wait_for(jid, remaining, pol, start=start)

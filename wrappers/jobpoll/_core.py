@@ -399,8 +399,9 @@ def wait_machine(  # noqa: PLR0912, PLR0915  # one loop reads best as the state 
         if pending_delay is not None and polls_here == 1 and hint is None:
             delay = policy.clamp(pending_delay)  # carry the resumed backoff on
         else:
-            use = samples is not None and hint is None and policy.use_progress
-            predicted = forecast(pairs(samples)) if samples is not None and use else None
+            predicted = None
+            if samples is not None and hint is None and policy.use_progress:
+                predicted = forecast(pairs(samples))
             delay = policy.next_delay(attempts, hint, random, forecast=predicted, now=now)
         tally.planned = delay
 
