@@ -23,7 +23,7 @@ from statistics import NormalDist, fmean
 from typing import Any
 
 from jobpoll import JobState, JobStatus, PollPolicy
-from jobpoll._core import Emit, Observation, Poll, Sleep, wait_machine
+from jobpoll._core import Emit, Observation, Poll, Sleep, Start, wait_machine
 
 from ._common import Spread, percentile, ratio_spread, table
 
@@ -57,19 +57,23 @@ Progress = Callable[[float, float], float]
 """``progress(now, duration)``: the fraction a running job reports at ``now``."""
 
 
-def via_machine(
+def via_machine(  # the job, and how its wait starts and is woken
     policy: PollPolicy,
     duration: float,
     rnd: Callable[[], float],
     progress: Progress | None = None,
+    *,
+    start: Start | None = None,
+    wake_at: float | None = None,
 ) -> tuple[int, float]:
     """Run jobpoll's state machine against a job that ends at ``duration`` (reporting
-    ``progress(now, duration)`` while it runs, if given).
+    ``progress(now, duration)`` while it runs, if given). ``wake_at``: when a webhook ends
+    whatever sleep it falls in (None: never).
 
     Returns (requests sent, time the end was seen), on the machine's own injected clock.
     """
     machine = wait_machine(
-        "bench", "j", policy=policy, now=0.0, timeout=None, random=rnd, start=None
+        "bench", "j", policy=policy, now=0.0, timeout=None, random=rnd, start=start
     )
     now = 0.0
     polls = 0
@@ -92,7 +96,12 @@ def via_machine(
                     )
                 reply = Observation(now, status=status)
             elif isinstance(command, Sleep):
-                now += command.seconds
+                end = now + command.seconds
+                if wake_at is not None and wake_at <= end:
+                    now = max(now, wake_at)  # the webhook ends this sleep
+                    wake_at = None
+                else:
+                    now = end
                 reply = now
             else:
                 assert isinstance(command, Emit)

@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from jobpoll import JobState, JobStatus, PollPolicy
-from jobpoll._core import Emit, Observation, Poll, Sleep, Start, wait_machine
+from jobpoll import PollPolicy
+from jobpoll._core import Start
 from jobpoll._webhooks import FALLBACK_POLICY
 
 from . import lag
@@ -33,9 +33,6 @@ DROP_SHARE = 0.2
 MAX_REQUESTS = 1.5  # per job, every webhook delivered (the issue's target)
 MAX_P50_LAG = 0.2  # seconds, every webhook delivered
 
-_RUNNING = JobStatus(vendor="bench", job_id="j", state=JobState.RUNNING)
-_DONE = JobStatus(vendor="bench", job_id="j", state=JobState.SUCCEEDED)
-
 
 def via_hybrid(
     policy: PollPolicy, duration: float, webhook_at: float | None, rnd: Callable[[], float]
@@ -43,34 +40,7 @@ def via_hybrid(
     """One tied wait against a job ending at ``duration`` whose webhook arrives at
     ``webhook_at`` (None: dropped). Returns (requests, time the end was seen)."""
     start = Start(first_sleep=policy.initial_delay)
-    machine = wait_machine(
-        "bench", "j", policy=policy, now=0.0, timeout=None, random=rnd, start=start
-    )
-    now = 0.0
-    polls = 0
-    pending = webhook_at
-    command = next(machine)
-    try:
-        while True:
-            reply: Observation | float
-            if isinstance(command, Poll):
-                polls += 1
-                reply = Observation(now, status=_DONE if now >= duration else _RUNNING)
-            elif isinstance(command, Sleep):
-                end = now + command.seconds
-                if pending is not None and pending <= end:
-                    now = max(now, pending)  # the webhook ends this sleep
-                    pending = None
-                else:
-                    now = end
-                reply = now
-            else:
-                assert isinstance(command, Emit)
-                reply = now
-            command = machine.send(reply)
-    except StopIteration:
-        pass
-    return polls, now
+    return lag.via_machine(policy, duration, rnd, start=start, wake_at=webhook_at)
 
 
 def _hybrid(
