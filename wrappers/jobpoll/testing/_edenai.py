@@ -13,6 +13,8 @@ import re
 import uuid
 from typing import Any, ClassVar, Literal
 
+import attrs
+
 from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
 from ._faults import Outgoing
@@ -302,14 +304,7 @@ class EdenAISimulator(WebhookSender, Simulator):
             (k, self._sign(b"not this body") if k == "x-edenai-signature" else v)
             for k, v in hook.headers
         )
-        return Outgoing(
-            url=hook.url,
-            headers=headers,
-            body=hook.body,
-            due=hook.due,
-            job_id=hook.job_id,
-            struck=True,
-        )
+        return attrs.evolve(hook, headers=headers, struck=True)
 
     def _poll(self, req: SimRequest) -> Reply:
         raw = str(req.path_params["job_id"])

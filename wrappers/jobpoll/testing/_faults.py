@@ -426,6 +426,12 @@ class _Webhook(Kind):
         if self.forges is not None:
             vendor.forge(Outgoing(url="", headers=(), body=b"{}", due=0, job_id=""), self.forges)
 
+    def outgoing(self, fault: Fault, vendor: Vendor, hook: Outgoing) -> list[Outgoing]:
+        """A forging kind sends the vendor's forgery instead of the webhook."""
+        assert self.forges is not None
+        assert isinstance(vendor, SendsWebhooks)
+        return [vendor.forge(hook, self.forges)]
+
 
 class _Replacing(Kind):
     """Answers instead of the vendor's handler."""
@@ -716,19 +722,11 @@ class _BadSignature(_Webhook):
     name = "bad_signature"
     forges = "signature"
 
-    def outgoing(self, fault: Fault, vendor: Vendor, hook: Outgoing) -> list[Outgoing]:
-        assert isinstance(vendor, SendsWebhooks)
-        return [vendor.forge(hook, "signature")]
-
 
 @_kind
 class _WrongToken(_Webhook):
     name = "wrong_token"
     forges = "token"
-
-    def outgoing(self, fault: Fault, vendor: Vendor, hook: Outgoing) -> list[Outgoing]:
-        assert isinstance(vendor, SendsWebhooks)
-        return [vendor.forge(hook, "token")]
 
 
 if set(KINDS) != set(FAULT_KINDS):  # pragma: no cover - a kind named but not declared

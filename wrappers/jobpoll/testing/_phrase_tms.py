@@ -35,6 +35,8 @@ import json
 import math
 from typing import Any, ClassVar
 
+import attrs
+
 from ._base import Endpoint, SimRequest, Simulator
 from ._clock import Clock
 from ._faults import Outgoing
@@ -376,11 +378,4 @@ class PhraseTMSSimulator(WebhookSender, Simulator):
         headers = tuple(
             (k, "wrong-" + v[::-1] if k == self.webhook_header else v) for k, v in hook.headers
         )
-        return Outgoing(
-            url=hook.url,
-            headers=headers,
-            body=hook.body,
-            due=hook.due,
-            job_id=hook.job_id,
-            struck=True,
-        )
+        return attrs.evolve(hook, headers=headers, struck=True)
