@@ -210,13 +210,13 @@ class _Activities:
         """Carry the wait on from the last heartbeated token (or start it) to its end."""
         client = self.client
         token = _heartbeated(activity.info().heartbeat_details) or req.token
-        left = None if req.deadline_at is None else req.deadline_at - time.time()
+        remaining = None if req.deadline_at is None else req.deadline_at - time.time()
         inline = self._inline()
         try:
             if token is not None:
                 step: PollStep = await client.step(token=token)
             else:
-                step = await client.step(req.job_id, timeout=left)
+                step = await client.step(req.job_id, timeout=remaining)
             while not step.done:
                 assert step.token is not None
                 assert step.delay is not None
@@ -435,11 +435,11 @@ async def run_job(
             )
             raise lost from err
         raise _raised(err, job.vendor, "(not created)") from err
-    left = seconds - (workflow.now().timestamp() - began)
+    remaining = seconds - (workflow.now().timestamp() - began)
     finished = await wait_for_job(
         job.vendor,
         job_id,
-        timeout=max(left, 1.0),
+        timeout=max(remaining, 1.0),
         heartbeat_timeout=heartbeat_timeout,
         retry_interval=retry_interval,
     )
@@ -450,7 +450,7 @@ async def run_job(
             "jobpoll.result",
             job_id,
             task_queue=task_queue(job.vendor),
-            start_to_close_timeout=timedelta(seconds=max(left, 1.0)),
+            start_to_close_timeout=timedelta(seconds=max(remaining, 1.0)),
             retry_policy=RetryPolicy(maximum_attempts=3, non_retryable_error_types=list(_ERRORS)),
         )
     except ActivityError as err:
