@@ -94,6 +94,28 @@ def test_live_display_erases_itself_and_prints_logs_above():
     assert text.endswith("\r\x1b[2K")  # nothing left on the line for the result to follow
 
 
+def test_the_eta_comes_from_the_rate_progress_moved_at_and_counts_down():
+    out, clock = Tty(), FakeClock()
+    display = Display(out, Mode.LIVE, "alphasms", "job-1", clock=clock.now, width=lambda: 80)
+    try:
+        display(status(JobState.RUNNING, 0.2, 1))
+        assert "ETA" not in display.line()  # one reading gives no rate
+        clock.advance(3.0)
+        display(status(JobState.RUNNING, 0.5, 2))  # 0.3 in 3 s: 0.5 left takes 5 s
+        assert "ETA 5.0s" in display.line()
+        clock.advance(2.0)
+        assert "ETA 3.0s" in display.line()  # counts down between polls
+        clock.advance(4.0)
+        assert "ETA" not in display.line()  # overdue: the next poll will tell
+        display(status(JobState.RUNNING, 0.1, 3))  # progress went back: measured afresh
+        assert "ETA" not in display.line()
+        clock.advance(1.0)
+        display(status(JobState.RUNNING, 0.3, 4))
+        assert "ETA 3.5s" in display.line()
+    finally:
+        display.close()
+
+
 def test_lines_display_writes_each_change_once_and_no_codes():
     out = io.StringIO()
     display = Display(out, Mode.LINES, "alphasms", "job-1")

@@ -168,7 +168,12 @@ def test_wait_redraws_on_a_timer_fits_80_columns_and_leaves_one_line(term, sims)
     for m in live:
         by_text.setdefault(m["rest"], set()).add((m["spin"], m["t"]))
     assert any(len(seen) >= 3 for seen in by_text.values()), by_text
-    assert any("[" in m["rest"] and "%" in m["rest"] and "ETA" in m["rest"] for m in live)
+    # The bar is drawn while waiting (the queued 0% line the timer redraws for the 5 s until
+    # AlphaSMS's second poll). Not asserted here: an ETA, which needs two readings below 100%
+    # and so a 12 s job on AlphaSMS's schedule; test_cli_render drives that on a fake clock.
+    assert any(
+        "[" in m["rest"] and "%" in m["rest"] and len(by_text[m["rest"]]) >= 3 for m in live
+    ), by_text
 
 
 def test_retrying_wait_with_v_prints_logs_above_the_status_line(term, sims):
