@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from jobpoll import AlphaSMS, Forecast, JobState, JobStatus, PollPolicy, Trend, WaitTimeout
 from jobpoll._core import Emit, Observation, Poll, Sleep, wait_machine
+from jobpoll._predict import WINDOW
 from jobpoll.alphasms import DEFAULT_POLICY as ALPHASMS_POLICY
 from jobpoll.testing import AlphaSMSSimulator, FakeClock
 
@@ -66,6 +67,33 @@ def test_no_line_from_too_little_or_stalled_progress(samples):
 def test_no_forecast_from_progress_that_is_not_going_up(samples):
     trend = Trend.fit(samples)
     assert trend is not None and trend.forecast() is None
+
+
+def test_a_denormal_reading_predicts_nothing_instead_of_overflowing():
+    # Found by test_core's property test: 0 then 5e-212 put the end at ~1e211 s, whose square
+    # raised OverflowError out of the wait.
+    samples = [(100.0, 0.0), (100.01, 0.0), (100.03, 5.282201666823461e-212)]
+    trend = Trend.fit(samples)
+    assert trend is not None and trend.rate > 0
+    assert trend.forecast() is None
+
+
+@settings(max_examples=500)
+@given(
+    samples=st.lists(
+        st.tuples(
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.floats(0.0, 1.0) | st.sampled_from([0.0, 5e-324, 1e-300, 1.0 - 1e-16]),
+        ),
+        max_size=WINDOW,
+    )
+)
+def test_any_finite_samples_fit_and_forecast_without_raising(samples):
+    trend = Trend.fit(samples)
+    forecast = None if trend is None else trend.forecast()
+    if forecast is not None:
+        assert math.isfinite(forecast.end) and math.isfinite(forecast.spread)
+        assert forecast.spread >= 0 and 0.0 <= forecast.confidence <= 1.0
 
 
 def test_forecast_values_are_frozen():

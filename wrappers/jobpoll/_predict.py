@@ -76,16 +76,28 @@ class Trend:
         tail = [p for _, p in samples[-FLAT_RUN:]]
         if len(tail) == FLAT_RUN and max(tail) - min(tail) <= 0.0:
             return None
+        try:
+            return cls._fit(samples, n)
+        except OverflowError:  # math.fsum's intermediate overflow: times far beyond a clock's
+            return None
+
+    @classmethod
+    def _fit(cls, samples: Sequence[tuple[float, float]], n: int) -> Trend | None:
+        # Products, never ``**``: a float power raises OverflowError where a product gives
+        # inf, and a vendor's progress can be any float (a denormal one put a forecast's end
+        # at 1e211 s); inf and nan are refused below.
         mean_t = math.fsum(t for t, _ in samples) / n
         mean_p = math.fsum(p for _, p in samples) / n
-        stt = math.fsum((t - mean_t) ** 2 for t, _ in samples)
-        spp = math.fsum((p - mean_p) ** 2 for _, p in samples)
+        stt = math.fsum((t - mean_t) * (t - mean_t) for t, _ in samples)
+        spp = math.fsum((p - mean_p) * (p - mean_p) for _, p in samples)
         stp = math.fsum((t - mean_t) * (p - mean_p) for t, p in samples)
-        if not stt > 0 or not math.isfinite(stt):
+        if not stt > 0 or not math.isfinite(stt) or not math.isfinite(stp):
             return None
         rate = stp / stt
         at = mean_p - rate * mean_t
-        sse = math.fsum((p - at - rate * t) ** 2 for t, p in samples)
+        sse = math.fsum((p - at - rate * t) * (p - at - rate * t) for t, p in samples)
+        if not (math.isfinite(rate) and math.isfinite(at) and math.isfinite(sse)):
+            return None
         confidence = 0.0 if spp <= 0 else min(max(1.0 - sse / spp, 0.0), 1.0)
         residual = math.sqrt(sse / (n - 2)) if n > 2 else 0.0
         return cls(
@@ -107,7 +119,8 @@ class Trend:
             return None
         # Standard error of a new reading at `end`, turned into time by the rate.
         n = self.samples
-        leverage = 1.0 + 1.0 / n + (end - self.mean_time) ** 2 / self.time_ss
+        off = end - self.mean_time
+        leverage = 1.0 + 1.0 / n + off * off / self.time_ss
         spread = self.residual * math.sqrt(leverage) / self.rate
         if not math.isfinite(spread):
             return None
