@@ -188,12 +188,25 @@ def test_sync_and_async_drivers_take_the_same_decisions(script, rand, timeout):
         kind = type(result).__name__
         return kind, clock.sleeps, len(scr.requests), getattr(result, "stats", None)
 
-    c1, s1 = FakeClock(), Script([_reply(k) for k in script])
+    def served(clock, kind):
+        # A request takes 0.25 s on the fake clock, so the reserve kept for the last one is
+        # the policy's whole min_poll_time (1 s): that request then has at least 0.5 s of real
+        # time. A 0 s request would leave it the 0.05 s floor, which a busy machine can miss
+        # on one path and not the other (seen once in CI).
+        def reply(request):
+            clock.advance(0.25)
+            return _reply(kind)
+
+        return reply
+
+    c1 = FakeClock()
+    s1 = Script([served(c1, k) for k in script])
     try:
         r1 = Toy(s1, c1, policy=policy, random=lambda: rand).wait("j", timeout=timeout)
     except jobpoll.Error as e:
         r1 = e
-    c2, s2 = FakeClock(), Script([_reply(k) for k in script])
+    c2 = FakeClock()
+    s2 = Script([served(c2, k) for k in script])
 
     async def go():
         async with AsyncToy(s2, c2, policy=policy, random=lambda: rand) as c:
