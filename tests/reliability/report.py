@@ -236,10 +236,11 @@ CRASHES = [
     " activity is running; the server starts the next attempt on any worker at"
     " `next_retry_delay` | nothing | by construction (the outcome tests pass through it; no"
     " test kills a worker then) |",
-    "| a Temporal worker dies during a submit | the workflow (it fails with `CallTimeout`"
-    " once the submit's start-to-close timeout, the cycle's, has passed) | whether the"
+    "| a Temporal worker is SIGKILLed during a submit | the workflow (it fails with"
+    " `CallTimeout` once the submit's start-to-close timeout, the cycle's, has passed: \"whether"
+    " a job was created is unknown\"); another worker does not submit again | whether the"
     " vendor created the job: the submit is not retried, so look before submitting again |"
-    " not tested by a kill |",
+    " `tests/temporal/test_crash.py` |",
 ]
 """Crash rows: what survives a process crash (RELIABILITY.md "Crashes")."""
 

@@ -87,7 +87,7 @@ async def main() -> None:
         request_timeout=5.0,
     )
     client = await Client.connect(args.address)
-    from tests.temporal._workflows import Cycle, Probe
+    from tests.temporal._workflows import Cycle, CycleProbe, Probe
 
     roles = args.roles.split(",")
     workers = []
@@ -97,7 +97,9 @@ async def main() -> None:
         extra: dict[str, Any] = {}
         if args.unsandboxed:
             extra["workflow_runner"] = UnsandboxedWorkflowRunner()
-        workers.append(temporal.workflow_worker(client, workflows=[Probe, Cycle], **extra))
+        workers.append(
+            temporal.workflow_worker(client, workflows=[Probe, Cycle, CycleProbe], **extra)
+        )
     for vendor in args.vendors.split(",") if "activities" in roles else ():
         jp = CLASSES[vendor](
             api_key=os.environ[env_name(vendor, "KEY")],

@@ -49,3 +49,26 @@ class Cycle:
             "attempts": out.finished.attempts,
             "result": out.result,
         }
+
+
+@workflow.defn(name="jobpoll.tests.CycleProbe")
+class CycleProbe:
+    """:class:`Cycle`, reporting the jobpoll error it met instead of failing."""
+
+    @workflow.run
+    async def run(self, spec: dict[str, Any], timeout: float) -> dict[str, Any]:
+        try:
+            out = await temporal.run_job(
+                temporal.JobRequest("veza", "create_query_task", [spec]),
+                timeout=timeout,
+                heartbeat_timeout=2.0,
+                retry_interval=0.2,
+            )
+        except jobpoll.Error as err:
+            return {
+                "raised": type(err).__name__,
+                "vendor": err.vendor,
+                "job_id": err.job_id,
+                "message": err.message,
+            }
+        return {"raised": None, "job_id": out.finished.job_id}

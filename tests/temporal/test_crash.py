@@ -1,5 +1,7 @@
 """A worker process killed (SIGKILL) mid-wait: a second worker process carries the wait on
-with its attempts, backoff and deadline intact, and the job is submitted exactly once."""
+with its attempts, backoff and deadline intact, and the job is submitted exactly once. One
+killed mid-submit: the cycle fails with a typed error that says the job's fate is unknown, and
+no second submit is sent."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from temporalio.client import Client
 
 import jobpoll
 from jobpoll import temporal
-from jobpoll.testing import VezaSimulator
+from jobpoll.testing import Fault, VezaSimulator
 
 from ._worker import env_name
 from .conftest import leaked
@@ -97,3 +99,35 @@ async def test_a_killed_worker_wait_is_carried_on_by_another(workers):
     # The deadline carried on: the same absolute instant.
     assert now.deadline_at == pytest.approx(was.deadline_at, abs=1e-6)
     assert time.monotonic() - killed_at < 20
+
+
+async def test_a_worker_killed_mid_submit_fails_the_cycle_and_never_submits_twice(workers):
+    sim = VezaSimulator(api_key=CANARY)
+    sim.fault(Fault.slow(2.0), op="submit")  # the submit is in flight for 2 s
+    with sim.serve():
+        env = {env_name("veza", "URL"): sim.url, env_name("veza", "KEY"): CANARY}
+        workers(env, "veza", "--roles", "workflows")
+        first = workers(env, "veza", "--roles", "activities", *POLICY)
+        client = await Client.connect(workers.address)
+        began = time.monotonic()
+        handle = await client.start_workflow(
+            "jobpoll.tests.CycleProbe",
+            args=[SPEC, 4.0],
+            id=f"cycle-probe-{uuid.uuid4()}",
+            task_queue=temporal.WORKFLOW_QUEUE,
+        )
+        while not any(r.op == "submit" for r in sim.requests):
+            assert time.monotonic() - began < 10, "the submit never reached the simulator"
+            await asyncio.sleep(0.02)
+        first.kill()
+        workers(env, "veza", "--roles", "activities", *POLICY)  # could resubmit; must not
+        out = await asyncio.wait_for(handle.result(), 20)
+        history = (await handle.fetch_history()).to_json()
+        took = time.monotonic() - began
+
+    submits = [r for r in sim.requests if r.op == "submit"]
+    assert len(submits) == 1, submits
+    assert out["raised"] == "CallTimeout" and out["vendor"] == "veza", out
+    assert "whether a job was created is unknown" in out["message"], out
+    assert leaked(history, CANARY) is None
+    assert took < 4.0 + 10, f"the cycle took {took:.1f} s of a 4 s timeout"
