@@ -1,5 +1,6 @@
-"""A test workflow: waits for a job and reports the jobpoll error it met, as the workflow saw
-it (type, vendor, job id), so a test can check how errors surface inside a workflow."""
+"""Test workflows: they wait for a job (or run a whole cycle) and report the jobpoll error they
+met, as the workflow saw it (type, vendor, job id), so a test can check how errors surface
+inside a workflow."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ with workflow.unsafe.imports_passed_through():
     from jobpoll import temporal
 
 
+def reported(err: jobpoll.Error) -> dict[str, Any]:
+    """What a workflow saw of a jobpoll error."""
+    return {
+        "raised": type(err).__name__,
+        "vendor": err.vendor,
+        "job_id": err.job_id,
+        "message": err.message,
+        "errors": list(getattr(err, "errors", ())),
+        "is_jobpoll": isinstance(err, jobpoll.Error),
+    }
+
+
 @workflow.defn(name="jobpoll.tests.Probe")
 class Probe:
     @workflow.run
@@ -21,14 +34,7 @@ class Probe:
                 vendor, job_id, timeout=timeout, heartbeat_timeout=2.0, retry_interval=0.2
             )
         except jobpoll.Error as err:
-            return {
-                "raised": type(err).__name__,
-                "vendor": err.vendor,
-                "job_id": err.job_id,
-                "message": err.message,
-                "errors": list(getattr(err, "errors", ())),
-                "is_jobpoll": isinstance(err, jobpoll.Error),
-            }
+            return reported(err)
         return {"raised": None, "state": done.state, "attempts": done.attempts}
 
 
@@ -65,10 +71,5 @@ class CycleProbe:
                 retry_interval=0.2,
             )
         except jobpoll.Error as err:
-            return {
-                "raised": type(err).__name__,
-                "vendor": err.vendor,
-                "job_id": err.job_id,
-                "message": err.message,
-            }
+            return reported(err)
         return {"raised": None, "job_id": out.finished.job_id}

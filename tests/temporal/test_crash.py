@@ -42,22 +42,29 @@ async def heartbeat_token(client: Client, handle) -> str | None:
     return None
 
 
+async def start_cycle(workers, sim: VezaSimulator, workflow: str, timeout: float):
+    """A workflow worker that lives on, an activity worker to kill, and a started cycle:
+    ``(env, activity worker, client, handle)``."""
+    env = {env_name("veza", "URL"): sim.url, env_name("veza", "KEY"): CANARY}
+    workers(env, "veza", "--roles", "workflows")  # lives on: only activities die
+    first = workers(env, "veza", "--roles", "activities", *POLICY)
+    client = await Client.connect(workers.address)
+    handle = await client.start_workflow(
+        f"jobpoll.tests.{workflow}",
+        args=[SPEC, timeout],
+        id=f"{workflow.lower()}-{uuid.uuid4()}",
+        task_queue=temporal.WORKFLOW_QUEUE,
+    )
+    return env, first, client, handle
+
+
 async def test_a_killed_worker_wait_is_carried_on_by_another(workers):
     sim = VezaSimulator(api_key=CANARY)
     sim.next_job(duration=9.0, result=RESULT)
     began = time.monotonic()
     with sim.serve():
-        env = {env_name("veza", "URL"): sim.url, env_name("veza", "KEY"): CANARY}
-        workers(env, "veza", "--roles", "workflows")  # lives on: only activities die
-        first = workers(env, "veza", "--roles", "activities", *POLICY)
-        client = await Client.connect(workers.address)
+        env, first, client, handle = await start_cycle(workers, sim, "Cycle", 30.0)
         began = time.monotonic()
-        handle = await client.start_workflow(
-            "jobpoll.tests.Cycle",
-            args=[SPEC, 30.0],
-            id=f"cycle-{uuid.uuid4()}",
-            task_queue=temporal.WORKFLOW_QUEUE,
-        )
         before = None
         while before is None or jobpoll.parse_token(before).attempts < 5:
             assert time.monotonic() - began < 10, f"no heartbeat: {sim.requests}"
@@ -105,17 +112,8 @@ async def test_a_worker_killed_mid_submit_fails_the_cycle_and_never_submits_twic
     sim = VezaSimulator(api_key=CANARY)
     sim.fault(Fault.slow(2.0), op="submit")  # the submit is in flight for 2 s
     with sim.serve():
-        env = {env_name("veza", "URL"): sim.url, env_name("veza", "KEY"): CANARY}
-        workers(env, "veza", "--roles", "workflows")
-        first = workers(env, "veza", "--roles", "activities", *POLICY)
-        client = await Client.connect(workers.address)
         began = time.monotonic()
-        handle = await client.start_workflow(
-            "jobpoll.tests.CycleProbe",
-            args=[SPEC, 4.0],
-            id=f"cycle-probe-{uuid.uuid4()}",
-            task_queue=temporal.WORKFLOW_QUEUE,
-        )
+        env, first, _, handle = await start_cycle(workers, sim, "CycleProbe", 4.0)
         while not any(r.op == "submit" for r in sim.requests):
             assert time.monotonic() - began < 10, "the submit never reached the simulator"
             await asyncio.sleep(0.02)
