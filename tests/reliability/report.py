@@ -238,7 +238,7 @@ CRASHES = [
     " test kills a worker then) |",
     "| a Temporal worker is SIGKILLed during a submit | the workflow (it fails with"
     " `CallTimeout` once the submit's start-to-close timeout, the cycle's, has passed: \"whether"
-    " a job was created is unknown\"); another worker does not submit again | whether the"
+    ' a job was created is unknown"); another worker does not submit again | whether the'
     " vendor created the job: the submit is not retried, so look before submitting again |"
     " `tests/temporal/test_crash.py` |",
 ]
