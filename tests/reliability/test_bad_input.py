@@ -266,9 +266,9 @@ OPERATION_CALLS: dict[str, list[BadCall]] = {
             "fallbacks",
         ),
         (
-            "submit(webhook_receiver='nope')",
-            lambda c: c.submit("a/b/c", {}, webhook_receiver="nope"),
-            "webhook_receiver",
+            "submit(webhook='nope')",
+            lambda c: c.submit("a/b/c", {}, webhook="nope"),
+            "webhook",
         ),
         ("run(timeout=-3)", lambda c: c.run("a/b/c", {}, timeout=-3), "timeout"),
         ("run(on_update=1)", lambda c: c.run("a/b/c", {}, on_update=1), "on_update"),

@@ -102,7 +102,7 @@ def test_submit_sends_every_option() -> None:
             provider_params={"google": {"speakers": 2}},
             show_original_response=True,
             fallbacks=["audio/speech_to_text_async/amazon"],
-            webhook_receiver="https://hooks.example.com/eden",
+            webhook="https://hooks.example.com/eden",
             user_webhook_parameters={"ticket": 42},
         )
 
@@ -451,11 +451,11 @@ def test_a_submit_that_may_have_reached_the_server_is_not_resent() -> None:
         ({"fallbacks": [MODEL, "amazon//x"]}, "fallbacks[1]"),
         ({"fallbacks": [""]}, "fallbacks[0]"),
         ({"fallbacks": [None]}, "fallbacks[0]"),
-        ({"webhook_receiver": "ftp://hooks.example.com"}, "webhook_receiver"),
-        ({"webhook_receiver": "hooks.example.com/x"}, "webhook_receiver"),
-        ({"webhook_receiver": "https://"}, "webhook_receiver"),
-        ({"webhook_receiver": "https://a b.com"}, "webhook_receiver"),
-        ({"webhook_receiver": 42}, "webhook_receiver"),
+        ({"webhook": "ftp://hooks.example.com"}, "webhook"),
+        ({"webhook": "hooks.example.com/x"}, "webhook"),
+        ({"webhook": "https://"}, "webhook"),
+        ({"webhook": "https://a b.com"}, "webhook"),
+        ({"webhook": 42}, "webhook"),
     ],
 )
 @pytest.mark.parametrize("method", ["submit", "run"])

@@ -259,7 +259,7 @@ def _webhook(value: str | None) -> str | Unset:
         url = httpx.URL(value.strip())
         if url.scheme in ("http", "https") and url.host and not any(c.isspace() for c in value):
             return str(url)
-    raise ValueError(f"webhook_receiver must be an http(s) URL, got {value!r:.60}")
+    raise ValueError(f"webhook must be an http(s) URL, got {value!r:.60}")
 
 
 def submit_body(
@@ -269,10 +269,11 @@ def submit_body(
     provider_params: Mapping[str, Any] | None = None,
     show_original_response: bool = False,
     fallbacks: Sequence[str] | None = None,
-    webhook_receiver: str | None = None,
+    webhook: str | None = None,
     user_webhook_parameters: Mapping[str, Any] | None = None,
 ) -> UniversalAIAsyncBody:
-    """A validated :class:`UniversalAIAsyncBody`; ValueError naming the bad argument."""
+    """A validated :class:`UniversalAIAsyncBody` (``webhook`` is its ``webhook_receiver``);
+    ValueError naming the bad argument."""
     if not isinstance(show_original_response, bool):
         raise ValueError("show_original_response must be True or False")
     return UniversalAIAsyncBody(
@@ -285,7 +286,7 @@ def submit_body(
         ),
         show_original_response=show_original_response,
         fallbacks=_fallbacks(fallbacks),
-        webhook_receiver=_webhook(webhook_receiver),
+        webhook_receiver=_webhook(webhook),
         user_webhook_parameters=UNSET
         if user_webhook_parameters is None
         else UniversalAIAsyncBodyUserWebhookParametersType0.from_dict(
@@ -346,30 +347,31 @@ class _Ops(Base):
         provider_params: Mapping[str, Any] | None = None,
         show_original_response: bool = False,
         fallbacks: Sequence[str] | None = None,
-        webhook_receiver: str | None = None,
+        webhook: str | None = None,
         user_webhook_parameters: Mapping[str, Any] | None = None,
     ) -> Flow[str]:
         """Start a job (``model`` is ``feature/subfeature/provider[/model]``); returns its id.
 
-        On a client given ``webhooks=receiver``, ``webhook_receiver`` defaults to
-        ``receiver.url`` and the job is tied to the receiver: its wait sleeps until the
-        webhook (or the fallback policy's first delay), then polls."""
+        ``webhook`` is the URL Eden AI calls when the job ends (its ``webhook_receiver``). On a
+        client given ``webhooks=receiver`` it defaults to ``receiver.url`` and the job is tied
+        to the receiver: its wait sleeps until the webhook (or the fallback policy's first
+        delay), then polls."""
         receiver = self._receiver
-        if webhook_receiver is None and receiver is not None:
-            webhook_receiver = receiver.url
+        if webhook is None and receiver is not None:
+            webhook = receiver.url
         body = submit_body(
             model,
             input,
             provider_params=provider_params,
             show_original_response=show_original_response,
             fallbacks=fallbacks,
-            webhook_receiver=webhook_receiver,
+            webhook=webhook,
             user_webhook_parameters=user_webhook_parameters,
         )
         job_id = yield from call(
             submit_request(body), self._parse(parse_submitted), idempotent=False
         )
-        if receiver is not None and webhook_receiver is not None:
+        if receiver is not None and webhook is not None:
             receiver.tie(VENDOR, job_id)
         return job_id
 
@@ -389,7 +391,7 @@ class _Ops(Base):
         provider_params: Mapping[str, Any] | None = None,
         show_original_response: bool = False,
         fallbacks: Sequence[str] | None = None,
-        webhook_receiver: str | None = None,
+        webhook: str | None = None,
         user_webhook_parameters: Mapping[str, Any] | None = None,
         timeout: TimeoutArg = DEFAULT,
         policy: PollPolicy | None = None,
@@ -406,7 +408,7 @@ class _Ops(Base):
                 provider_params=provider_params,
                 show_original_response=show_original_response,
                 fallbacks=fallbacks,
-                webhook_receiver=webhook_receiver,
+                webhook=webhook,
                 user_webhook_parameters=user_webhook_parameters,
             )
             cycle.created(job_id, self._now())
