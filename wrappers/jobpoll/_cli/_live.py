@@ -122,7 +122,7 @@ class _Eta:
             self.first = (now, progress)
         self.last = (now, progress)
 
-    def left(self, now: float) -> float | None:
+    def remaining(self, now: float) -> float | None:
         if self.first is None or self.last is None:
             return None
         (t0, p0), (t1, p1) = self.first, self.last
@@ -130,8 +130,8 @@ class _Eta:
             return 0.0
         if p1 <= p0 or t1 <= t0:
             return None
-        left = (1.0 - p1) * (t1 - t0) / (p1 - p0) - (now - t1)
-        return left if left > 0 else None  # overdue: the next poll will tell
+        remaining = (1.0 - p1) * (t1 - t0) / (p1 - p0) - (now - t1)
+        return remaining if remaining > 0 else None  # overdue: the next poll will tell
 
 
 class Display:
@@ -216,7 +216,7 @@ class Display:
     def line(self) -> str:
         """The live line as it would be drawn now."""
         now = self._clock()
-        self.view.eta_s = self._eta.left(now)
+        self.view.eta_s = self._eta.remaining(now)
         frame = self._spinner[self._frame % len(self._spinner)]
         return status_line(self.view, max(self._width() - 1, 20), now - self._started, frame)
 
