@@ -151,8 +151,8 @@ def test_duplicates_and_replays_are_harmless(receiver, keys):
     for _ in range(5):
         assert receiver.deliver(headers, body) == 200
     assert waker.woken == 5
-    assert waker._take() is True  # one pending wake, however many deliveries
-    assert waker._take() is False
+    assert waker.take() is True  # one pending wake, however many deliveries
+    assert waker.take() is False
     receiver._unlisten(waker, "edenai", JOB)
     assert receiver.remembered == 1
 
@@ -161,11 +161,11 @@ def test_an_early_delivery_is_remembered_for_a_bounded_time(receiver, keys, cloc
     receiver.deliver(*edenai_delivery(keys[0], JOB))
     clock.advance(59)
     waker = receiver._listen("edenai", JOB)
-    assert waker._take() is True  # the wait that starts now is woken at once
+    assert waker.take() is True  # the wait that starts now is woken at once
     receiver._unlisten(waker, "edenai", JOB)
     clock.advance(2)  # 61 s after it: forgotten
     waker = receiver._listen("edenai", JOB)
-    assert waker._take() is False
+    assert waker.take() is False
 
 
 def test_memory_stays_bounded_under_a_flood(receiver):

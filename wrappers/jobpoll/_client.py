@@ -650,7 +650,7 @@ class SyncClient(Base):
         start: Start | None,
     ) -> Generator[JobStatus, None, JobStatus]:
         """:meth:`_run` for a client with a webhook receiver: a delivery for the job ends
-        the current sleep (``sleep_for``), so the next poll happens now."""
+        the current sleep (the driver's, through ``waker``), so the next poll happens now."""
         begin = self._begin(jid, remaining, policy, start)
         waker = receiver._listen(self.vendor, jid)
         try:
@@ -661,17 +661,13 @@ class SyncClient(Base):
                     jid,
                     http=self._http,
                     clock=self._clock,
-                    sleep=self._sleep_for(waker),
+                    sleep=self._sleep,
                     lanes=(self.lane,),
+                    waker=waker,
                 )
             )
         finally:
             receiver._unlisten(waker, self.vendor, jid)
-
-    def _sleep_for(self, waker: _webhooks.Waker) -> Callable[[float], object]:
-        """The client's sleep, ended early by a wake of ``waker``."""
-        base = self._sleep
-        return lambda seconds: waker.sleep(seconds, base)
 
     @staticmethod
     def _finish(statuses: Iterator[JobStatus], on_update: OnUpdate | None) -> JobStatus:
@@ -838,7 +834,7 @@ class AsyncClient(Base):
         remaining: float | None,
         pol: PollPolicy,
     ) -> AsyncIterator[JobStatus]:
-        """``watch`` for a client with a webhook receiver (see :meth:`_asleep_for`)."""
+        """``watch`` for a client with a webhook receiver (a delivery ends a sleep)."""
         begin = self._begin(jid, remaining, pol, None)
         waker = receiver._listen(self.vendor, jid)
         try:
@@ -848,17 +844,13 @@ class AsyncClient(Base):
                 jid,
                 http=self._http,
                 clock=self._clock,
-                sleep=self._asleep_for(waker),
+                sleep=self._sleep,
                 lanes=(self.lane,),
+                waker=waker,
             ):
                 yield status
         finally:
             receiver._unlisten(waker, self.vendor, jid)
-
-    def _asleep_for(self, waker: _webhooks.Waker) -> Callable[[float], Awaitable[object]]:
-        """The client's sleep, ended now by a wake of ``waker`` (from any thread)."""
-        base = self._sleep
-        return lambda seconds: waker.asleep(seconds, base)
 
     def _waiting(  # noqa: PLR0917  # a Wait step's fields, in order
         self,
@@ -893,7 +885,8 @@ class AsyncClient(Base):
         on_update: OnUpdate | None,
         lanes: _drive.Lanes,
     ) -> JobStatus:
-        """:meth:`_waiting` for a client with a webhook receiver (see :meth:`_asleep_for`)."""
+        """:meth:`_waiting` for a client with a webhook receiver (a delivery ends a sleep,
+        from any thread)."""
         machine = self._machine(jid, remaining, policy, start, lanes)
         waker = receiver._listen(self.vendor, jid)
         try:
@@ -903,9 +896,10 @@ class AsyncClient(Base):
                 jid,
                 http=self._http,
                 clock=self._clock,
-                sleep=self._asleep_for(waker),
+                sleep=self._sleep,
                 lanes=lanes,
                 on_update=on_update,
+                waker=waker,
             )
         finally:
             receiver._unlisten(waker, self.vendor, jid)

@@ -11,7 +11,7 @@ import asyncio
 import contextvars
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
-from typing import Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import attrs
 import httpx
@@ -22,6 +22,9 @@ from ._http import Check, check, json_object, malformed, read_json, redact, retr
 from ._lanes import Lane, busy
 from ._status import JobStatus
 from ._transport import AsyncHttp, Request, SyncHttp
+
+if TYPE_CHECKING:
+    from ._webhooks import Waker
 
 T = TypeVar("T")
 
@@ -159,9 +162,10 @@ def run(
     clock: Callable[[], float],
     sleep: Callable[[float], object],
     lanes: Lanes = (),
+    waker: Waker | None = None,
 ) -> Generator[JobStatus, None, JobStatus]:
     """Start a machine with ``begin(now)`` and drive it synchronously; yields each emitted
-    status, returns the final one."""
+    status, returns the final one. A wake of ``waker`` (a webhook) ends a sleep early."""
     request = source.status_request(job_id)  # the same for every poll of this wait
     machine = begin(clock())
     try:
@@ -176,7 +180,7 @@ def run(
                 else:
                     reply = settle(source, job_id, response, clock(), http.secrets)
             elif isinstance(command, Sleep):
-                sleep(command.seconds)
+                _sleep(sleep, command.seconds, waker)
                 reply = clock()
             else:
                 assert isinstance(command, Emit)
@@ -220,9 +224,11 @@ async def wait(
     sleep: Callable[[float], Awaitable[object]],
     lanes: Lanes = (),
     on_update: OnUpdate | None = None,
+    waker: Waker | None = None,
 ) -> JobStatus:
     """Drive a wait's machine on the event loop; ``on_update`` gets each emitted status, the
-    final one is returned. One coroutine per wait: nothing else lives while it sleeps."""
+    final one is returned; a wake of ``waker`` (a webhook) ends a sleep early. One coroutine
+    per wait: nothing else lives while it sleeps."""
     request = source.status_request(job_id)  # the same for every poll of this wait
     loop = asyncio.get_running_loop()
     try:
@@ -231,7 +237,7 @@ async def wait(
             # The observation goes straight into the machine: no local keeps the last
             # response alive while the wait sleeps (10,000 waiting jobs, 10,000 responses).
             if isinstance(command, Sleep):
-                if sleep is asyncio.sleep:  # the default: a timer, without a coroutine
+                if sleep is asyncio.sleep and waker is None:  # a timer, without a coroutine
                     wake = loop.create_future()
                     timer = loop.call_later(command.seconds, _wake, wake, context=_BARE)
                     try:
@@ -239,7 +245,7 @@ async def wait(
                     finally:
                         timer.cancel()
                 else:
-                    await sleep(command.seconds)
+                    await _asleep(sleep, command.seconds, waker)
                 command = machine.send(clock())
             elif isinstance(command, Poll):
                 command = machine.send(
@@ -270,6 +276,54 @@ def _wake(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
+def _sleep(sleep: Callable[[float], object], seconds: float, waker: Waker | None) -> None:
+    """``sleep(seconds)``, ended by a wake of ``waker``: at once (from another thread) when
+    ``sleep`` is ``time.sleep``; another sleep (a fake clock's) cannot be cut short, so a wake
+    pending when it would start skips it."""
+    if waker is None:
+        sleep(seconds)
+        return
+    if waker.take():
+        return
+    if sleep is time.sleep:
+        waker.pending.wait(seconds)
+    else:
+        sleep(seconds)
+    waker.take()  # a wake during the sleep is answered by the poll that follows
+
+
+async def _asleep(
+    sleep: Callable[[float], Awaitable[object]], seconds: float, waker: Waker | None
+) -> None:
+    """``await sleep(seconds)``, ended now by a wake of ``waker`` (from this loop or any
+    thread)."""
+    if waker is None:
+        await sleep(seconds)
+        return
+    if waker.take():
+        return
+    loop = asyncio.get_running_loop()
+    woken: asyncio.Future[None] = loop.create_future()
+    waker.arm(woken, loop)
+    try:
+        if sleep is asyncio.sleep:  # a timer, no task
+            timer = loop.call_later(seconds, _wake, woken, context=_BARE)
+            try:
+                await woken
+            finally:
+                timer.cancel()
+        else:
+            task = asyncio.ensure_future(sleep(seconds))
+            try:
+                await asyncio.wait((task, woken), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if not task.done():
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
+    finally:
+        waker.disarm()
+
+
 async def arun(
     begin: Callable[[float], Machine],
     source: Source,
@@ -279,6 +333,7 @@ async def arun(
     clock: Callable[[], float],
     sleep: Callable[[float], Awaitable[object]],
     lanes: Lanes = (),
+    waker: Waker | None = None,
 ) -> AsyncIterator[JobStatus]:
     """:func:`wait` as an async iterator of the emitted statuses, the final one last
     (``watch``). Nothing runs, the clock included, until iterated."""
@@ -289,7 +344,7 @@ async def arun(
         while True:
             reply: Observation | float
             if isinstance(command, Sleep):
-                await sleep(command.seconds)
+                await _asleep(sleep, command.seconds, waker)
                 reply = clock()
             elif isinstance(command, Poll):
                 reply = await _apoll(source, job_id, request, command.timeout, http, clock, lanes)

@@ -92,7 +92,8 @@ def _load_key(pem: bytes) -> Any:
 
 
 class Waker:
-    """One wait's link to the receiver: ``wake()`` ends its current (or next) sleep."""
+    """One wait's link to the receiver: ``wake()`` ends its current (or next) sleep. The
+    sleeping is the drivers' (:mod:`jobpoll._drive`); this holds only the signal."""
 
     __slots__ = ("_event", "_future", "_lock", "_loop", "keys", "woken")
 
@@ -114,52 +115,28 @@ class Waker:
                 return
             loop.call_soon_threadsafe(_settle, future)
 
-    def _take(self) -> bool:
+    @property
+    def pending(self) -> threading.Event:
+        """Set while a wake is pending: a sync driver's sleep blocks on it."""
+        return self._event
+
+    def take(self) -> bool:
         """Whether a wake is pending (and clear it)."""
         if self._event.is_set():
             self._event.clear()
             return True
         return False
 
-    def sleep(self, seconds: float, base: Callable[[float], object]) -> None:
-        """A sync sleep a wake ends. With ``time.sleep``, a wake from another thread ends it
-        now; another sleep (a fake clock's) cannot be cut short: a wake pending when it would
-        start skips it."""
-        if self._take():
-            return
-        if base is time.sleep:
-            self._event.wait(seconds)
-        else:
-            base(seconds)
-        self._event.clear()  # a wake during the sleep is answered by the poll that follows
-
-    async def asleep(self, seconds: float, base: Callable[[float], Awaitable[object]]) -> None:
-        """An async sleep a wake ends now (from this loop or any thread)."""
-        if self._take():
-            return
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
+    def arm(self, future: asyncio.Future[None], loop: asyncio.AbstractEventLoop) -> None:
+        """An async driver's sleep: a wake (from any thread) resolves ``future`` on ``loop``."""
         with self._lock:
             self._future, self._loop = future, loop
-        try:
-            if base is asyncio.sleep:  # a timer, no task
-                timer = loop.call_later(seconds, _settle, future)
-                try:
-                    await future
-                finally:
-                    timer.cancel()
-            else:
-                task = asyncio.ensure_future(base(seconds))
-                try:
-                    await asyncio.wait((task, future), return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    if not task.done():
-                        task.cancel()
-                        await asyncio.gather(task, return_exceptions=True)
-        finally:
-            with self._lock:
-                self._future = self._loop = None
-            self._event.clear()
+
+    def disarm(self) -> None:
+        """The sleep is over; a wake during it is answered by the poll that follows."""
+        with self._lock:
+            self._future = self._loop = None
+        self._event.clear()
 
 
 def _settle(future: asyncio.Future[None]) -> None:
