@@ -28,16 +28,26 @@ from jobpoll import temporal
 
 class Counting(ActivityInboundInterceptor):
     """Counts the ``jobpoll.wait`` attempts this process ran (a poll each on a rate-limited
-    queue) into ``COUNTS``; written to ``--count-file`` so a test can tell workers apart."""
+    queue) into ``COUNTS``, written to ``--count-file`` as each one starts, so a test can tell
+    workers apart."""
+
+    def __init__(self, next: ActivityInboundInterceptor, path: str | None) -> None:
+        super().__init__(next)
+        self.path = path
 
     async def execute_activity(self, input: ExecuteActivityInput) -> Any:
         COUNTS[activity.info().task_queue] = COUNTS.get(activity.info().task_queue, 0) + 1
+        if self.path is not None:
+            dump_counts(self.path)
         return await super().execute_activity(input)
 
 
 class Counter(Interceptor):
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+
     def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
-        return Counting(next)
+        return Counting(next, self.path)
 
 
 COUNTS: dict[str, int] = {}
@@ -46,12 +56,6 @@ COUNTS: dict[str, int] = {}
 def dump_counts(path: str) -> None:
     Path(path + ".tmp").write_text(json.dumps(COUNTS))
     Path(path + ".tmp").replace(path)
-
-
-async def write_counts(path: str) -> None:
-    while True:
-        await asyncio.to_thread(dump_counts, path)
-        await asyncio.sleep(0.2)
 
 
 CLASSES = {
@@ -113,15 +117,13 @@ async def main() -> None:
                 polls_per_second=args.rate,
                 inline_below=args.inline,
                 max_concurrent_activities=200,
-                interceptors=[Counter()],
+                interceptors=[Counter(args.count_file)],
             )
         )
     async with contextlib.AsyncExitStack() as stack:
         for w in workers:
             await stack.enter_async_context(w)
         print("ready", flush=True)
-        if args.count_file:
-            await write_counts(args.count_file)
         await asyncio.Event().wait()
 
 
