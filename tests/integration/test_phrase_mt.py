@@ -312,12 +312,12 @@ async def test_concurrent_held_result_fetches(ref_sim, fake_clock):
         fetches = [asyncio.ensure_future(mt.result(job_id)) for job_id in ids]
 
         # Wait (bounded) until all three fetches reached the engine: then they are held there.
-        def held() -> int:
-            return sum(r.path.startswith("/translateAsyncResult") for r in ref_sim.requests)
-
-        async with asyncio.timeout(5):
-            while held() < 3:  # noqa: ASYNC110  # the server runs in another thread
-                await asyncio.sleep(0.01)
+        await asyncio.to_thread(
+            ref_sim.wait_for_requests,
+            lambda r: r.path.startswith("/translateAsyncResult"),
+            count=3,
+            timeout=5,
+        )
         assert not any(f.done() for f in fetches)
         fake_clock.advance(ref_sim.default_duration)
         results = await asyncio.wait_for(asyncio.gather(*fetches), 5)

@@ -96,9 +96,7 @@ def test_stop_does_not_wait_for_a_slow_request() -> None:
 
         caller = threading.Thread(target=call)
         caller.start()
-        deadline = time.monotonic() + 5
-        while not sim.requests and time.monotonic() < deadline:
-            time.sleep(0.005)
+        sim.wait_for_requests(timeout=5)
         started = time.perf_counter()
     assert time.perf_counter() - started < 2
     caller.join(5)
@@ -327,3 +325,17 @@ async def test_drop_without_a_server_raises_in_the_app() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://sim") as client:
         with pytest.raises(SimulatedDisconnect):
             await client.get("/api/v1/assessments/async_tasks/x")
+
+
+def test_wait_for_requests_returns_the_matching_ones_as_they_arrive(http: httpx.Client) -> None:
+    sim = VezaSimulator(clock=FakeClock())
+    with sim.serve():
+        caller = threading.Thread(target=lambda: [veza_status(http, sim, t) for t in "abc"])
+        caller.start()
+        seen = sim.wait_for_requests(lambda r: r.path.endswith(("/a", "/c")), count=2)
+        caller.join(5)
+        assert [r.path[-1] for r in seen] == ["a", "c"]
+        started = time.monotonic()
+        with pytest.raises(TimeoutError, match="0 of 1 requests"):
+            sim.wait_for_requests(lambda r: r.path.endswith("/z"), timeout=0.05)
+        assert time.monotonic() - started < 1.0

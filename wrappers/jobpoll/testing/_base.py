@@ -107,6 +107,7 @@ class Simulator:
         self.content_type: str = self.CONTENT_TYPE
         """The Content-Type of the vendor's answers (also used by ``empty``/``huge`` faults)."""
         self._lock = threading.RLock()
+        self._recorded = threading.Condition(self._lock)  # notified as each request arrives
         # Reproducible ids and tokens for tests, not secrets.
         self._rng = random.Random(seed)  # noqa: S311
         self._jobs = JobStore(clock=self.clock, lock=self._lock, new_id=self.new_id)
@@ -307,6 +308,27 @@ class Simulator:
             self.faults.append(value)
         return value
 
+    def wait_for_requests(
+        self,
+        match: Callable[[RecordedRequest], bool] = lambda request: True,
+        *,
+        count: int = 1,
+        timeout: float = 5.0,
+    ) -> list[RecordedRequest]:
+        """Block until ``count`` recorded requests ``match`` (the server answers in its own
+        thread) and return those; TimeoutError after ``timeout`` seconds of real time. From a
+        coroutine: ``await asyncio.to_thread(sim.wait_for_requests, ...)``."""
+        with self._recorded:
+            seen: list[RecordedRequest] = []
+
+            def enough() -> bool:
+                seen[:] = [r for r in self.requests if match(r)]
+                return len(seen) >= count
+
+            if not self._recorded.wait_for(enough, timeout):
+                raise TimeoutError(f"{len(seen)} of {count} requests in {timeout:g} s")
+            return seen
+
     def clear_faults(self) -> None:
         with self._lock:
             self.faults.clear()
@@ -386,6 +408,7 @@ class Simulator:
                     time=self.clock.now(),
                 )
             )
+            self._recorded.notify_all()
         exchange = Exchange(
             scope=scope,
             receive=receive,
