@@ -310,19 +310,19 @@ class Simulator:
 
     def wait_for_requests(
         self,
-        match: Callable[[RecordedRequest], bool] = lambda request: True,
+        match: Callable[[RecordedRequest], bool] | None = None,
         *,
         count: int = 1,
         timeout: float = 5.0,
     ) -> list[RecordedRequest]:
-        """Block until ``count`` recorded requests ``match`` (the server answers in its own
-        thread) and return those; TimeoutError after ``timeout`` seconds of real time. From a
-        coroutine: ``await asyncio.to_thread(sim.wait_for_requests, ...)``."""
+        """Block until ``count`` recorded requests ``match`` (None: any; the server answers in
+        its own thread) and return those; TimeoutError after ``timeout`` seconds of real time.
+        From a coroutine: ``await asyncio.to_thread(sim.wait_for_requests, ...)``."""
         with self._recorded:
             seen: list[RecordedRequest] = []
 
             def enough() -> bool:
-                seen[:] = [r for r in self.requests if match(r)]
+                seen[:] = [r for r in self.requests if match is None or match(r)]
                 return len(seen) >= count
 
             if not self._recorded.wait_for(enough, timeout):
